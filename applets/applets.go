@@ -1,0 +1,125 @@
+// Package applets holds devenv's commands. Each applet is one file: a small
+// function from its arguments, environment and standard streams to an error,
+// which Main turns into the exit code and the one-line message.
+package applets
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// Stdio is an applet's standard streams.
+type Stdio struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// Getenv looks up an environment variable.
+type Getenv func(string) string
+
+// call is one invocation of an applet.
+type call struct {
+	prog    string // how the user named it: "devenv list" or "devenv-list"
+	usage   string
+	args    []string
+	env     Getenv
+	stdio   Stdio
+	applets []applet // the table, for help; passed in to keep initialisation acyclic
+}
+
+type applet struct {
+	name    string // "list"; also reachable as "devenv-list"
+	summary string
+	usage   string // synopsis and flags, printed by --help
+	run     func(ctx context.Context, c *call) error
+}
+
+// Program is the binary's name, the default applet's name and the prefix of
+// every other applet's own name.
+const Program = "devenv"
+
+// table is every applet, in the order help lists them.
+var table = []applet{
+	startApplet,
+	execApplet,
+	listApplet,
+	stopApplet,
+	helpApplet,
+}
+
+func lookup(name string) (applet, bool) {
+	for _, a := range table {
+		if a.name == name {
+			return a, true
+		}
+	}
+	return applet{}, false
+}
+
+// Names returns every name an applet answers to as argv[0], sorted.
+func Names() []string {
+	names := []string{Program}
+	for _, a := range table {
+		if a.name != Program && a.name != "help" {
+			names = append(names, Program+"-"+a.name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Main dispatches on argv[0] (devenv-list …) and then on the first argument
+// (devenv list …); anything else goes to the default applet, which starts
+// and attaches to an environment. It returns the process exit code.
+func Main(argv []string, env Getenv, stdio Stdio) int {
+	a, prog, args := dispatch(argv)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	err := a.run(ctx, &call{prog: prog, usage: a.usage, args: args, env: env, stdio: stdio, applets: table})
+	return report(err, prog, stdio.Err)
+}
+
+func dispatch(argv []string) (applet, string, []string) {
+	base := Program
+	if len(argv) > 0 {
+		base = filepath.Base(argv[0])
+		argv = argv[1:]
+	}
+	if name, ok := strings.CutPrefix(base, Program+"-"); ok {
+		if a, ok := lookup(name); ok && a.name != Program {
+			return a, base, argv
+		}
+	}
+	if len(argv) > 0 {
+		if a, ok := lookup(argv[0]); ok && a.name != Program {
+			return a, Program + " " + a.name, argv[1:]
+		}
+	}
+	return startApplet, Program, argv
+}
+
+// parseFlags parses args with fs; --help prints usage to stdout and ends
+// the applet with status 0.
+func (c *call) parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(c.stdio.Out, c.usage)
+			return errHelpShown
+		}
+		return usageErrorf("%v", err)
+	}
+	return nil
+}
+
+func newFlagSet(c *call) *flag.FlagSet {
+	return flag.NewFlagSet(c.prog, flag.ContinueOnError)
+}

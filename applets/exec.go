@@ -1,0 +1,93 @@
+package applets
+
+import (
+	"context"
+	"slices"
+
+	"devenv/internal/engine"
+	"devenv/internal/environment"
+)
+
+var execApplet = applet{
+	name:    "exec",
+	summary: "run a command in an environment, headless",
+	usage: `Usage: devenv exec [--port N] [--name NAME] [TARGET] -- CMD [ARG...]
+
+Run CMD as devuser in the environment TARGET (a project path or an
+environment's name; default: the current directory), starting it first if
+needed. No terminal is allocated: stdout and stderr pass through separately,
+piped stdin is passed on, and devenv exits with CMD's exit code.
+
+Flags:
+  --port N     publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)
+  --name NAME  container name to use instead of devenv-<parent>-<basename>
+`,
+	run: runExec,
+}
+
+func runExec(ctx context.Context, c *call) error {
+	before, cmd := c.args, []string(nil)
+	if i := slices.Index(c.args, "--"); i >= 0 {
+		before, cmd = c.args[:i], c.args[i+1:]
+	}
+	var flags startFlags
+	fs := newFlagSet(c)
+	flags.register(fs)
+	err := c.parseFlags(fs, before)
+	if err != nil {
+		return err
+	}
+	rest := fs.Args()
+	target := "."
+	switch {
+	case cmd == nil && len(rest) >= 2: // docker-style: devenv exec TARGET CMD...
+		target, cmd = rest[0], rest[1:]
+	case cmd != nil && len(rest) == 1:
+		target = rest[0]
+	case cmd != nil && len(rest) == 0:
+	default:
+		return usageErrorf("want [TARGET] -- CMD [ARG...]")
+	}
+	if len(cmd) == 0 {
+		return usageErrorf("no command given after --")
+	}
+
+	opts := flags.options(c)
+	// A path is checked before the engine is asked anything.
+	var dir string
+	if !environment.LooksLikeName(target) || opts.Name != "" {
+		if dir, err = environment.Canonical(target); err != nil {
+			return err
+		}
+	}
+	eng, err := engine.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	t, err := resolveTarget(ctx, eng, target, dir, opts)
+	if err != nil {
+		return err
+	}
+	code, err := environment.Session(ctx, eng, t, cmd, false, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	if err != nil {
+		return err
+	}
+	return exitStatus(code)
+}
+
+// resolveTarget turns a TARGET into a running environment: an environment's
+// name is used as it is; a directory (dir, when already resolved) is started
+// if needed.
+func resolveTarget(ctx context.Context, eng *engine.Client, target, dir string, opts environment.Options) (environment.Target, error) {
+	if dir == "" {
+		t, ok, err := environment.ByName(ctx, eng, target)
+		if err != nil || ok {
+			return t, err
+		}
+		if dir, err = environment.Canonical(target); err != nil {
+			return environment.Target{}, &environment.NotRunningError{Target: target}
+		}
+	}
+	return environment.Ensure(ctx, eng, dir, opts)
+}

@@ -1,0 +1,129 @@
+package applets
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"devenv/internal/engine"
+	"devenv/internal/environment"
+)
+
+var listApplet = applet{
+	name:    "list",
+	summary: "list running environments",
+	usage: `Usage: devenv list [--format table|json] [-q]
+
+List the running devenv environments, sorted by name.
+
+Flags:
+  --format F  table (default) or json
+  -q          print names only
+`,
+	run: runList,
+}
+
+// listEntry is one environment in `devenv list --format json`.
+type listEntry struct {
+	Name    string `json:"name"`
+	Project string `json:"project"`
+	Path    string `json:"path"`
+	SSH     string `json:"ssh"`
+	Status  string `json:"status"`
+	Started string `json:"started"`
+	Image   string `json:"image"`
+}
+
+func runList(ctx context.Context, c *call) error {
+	fs := newFlagSet(c)
+	format := fs.String("format", "table", "")
+	quiet := fs.Bool("q", false, "")
+	if err := c.parseFlags(fs, c.args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *format != "table" && *format != "json" {
+		return usageErrorf("unknown format %q: use table or json", *format)
+	}
+	eng, err := engine.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	running, err := eng.List(ctx)
+	if err != nil {
+		return err
+	}
+	entries := make([]listEntry, 0, len(running))
+	for _, ct := range running {
+		path, _ := environment.WorkspacePath(ct)
+		entries = append(entries, listEntry{
+			Name:    ct.Name,
+			Project: ct.Labels[environment.ProjectLabel],
+			Path:    path,
+			SSH:     ct.SSHAddress(),
+			Status:  ct.State,
+			Started: ct.Created.UTC().Format(time.RFC3339),
+			Image:   ct.Image,
+		})
+	}
+	out := c.stdio.Out
+	switch {
+	case *quiet:
+		for _, e := range entries {
+			fmt.Fprintln(out, e.Name)
+		}
+	case *format == "json":
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(entries)
+	default:
+		tw := tabwriter.NewWriter(out, 0, 0, 3, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tPROJECT\tSSH\tSTATUS\tSTARTED")
+		now := time.Now()
+		for i, e := range entries {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, e.Project, dash(e.SSH), e.Status, ago(now.Sub(running[i].Created)))
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
+func dash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return s
+}
+
+// ago renders a duration the way `docker ps` does.
+func ago(d time.Duration) string {
+	switch s := d.Seconds(); {
+	case s < 1:
+		return "Less than a second ago"
+	case s < 60:
+		return plural(int(s), "second")
+	case d < 2*time.Minute:
+		return "About a minute ago"
+	case d < time.Hour:
+		return plural(int(d.Minutes()), "minute")
+	case d < 2*time.Hour:
+		return "About an hour ago"
+	case d < 48*time.Hour:
+		return plural(int(d.Hours()), "hour")
+	default:
+		return plural(int(d.Hours()/24), "day")
+	}
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s ago", unit)
+	}
+	return fmt.Sprintf("%d %ss ago", n, unit)
+}

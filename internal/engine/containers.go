@@ -1,0 +1,295 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/mount"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/go-connections/nat"
+)
+
+// DevenvLabel marks everything devenv creates; devenv never stops or removes
+// a container without it.
+const DevenvLabel = "devenv"
+
+const sshPort = nat.Port("22/tcp")
+
+// Mount is a bind mount or named volume of a container.
+type Mount struct {
+	Source   string // host path, or volume name when Volume is true
+	Target   string
+	ReadOnly bool
+	Volume   bool
+}
+
+// Container is what devenv needs to know about one container.
+type Container struct {
+	ID      string
+	Name    string
+	Image   string
+	Labels  map[string]string
+	State   string // created, running, exited, removing, …
+	Created time.Time
+	Started time.Time // zero from List, which reports Created only
+	SSHIP   string    // host address the SSH port is published on
+	SSHPort int       // 0 when none is published
+	Mounts  []Mount
+	Init    bool
+	User    string
+}
+
+// Running reports whether the container's main process runs.
+func (c Container) Running() bool { return c.State == "running" }
+
+// Devenv reports whether the container carries devenv=true.
+func (c Container) Devenv() bool { return c.Labels[DevenvLabel] == "true" }
+
+// SSHAddress is "ip:port", or "" when no SSH port is published.
+func (c Container) SSHAddress() string {
+	if c.SSHPort == 0 {
+		return ""
+	}
+	return c.SSHIP + ":" + strconv.Itoa(c.SSHPort)
+}
+
+// MountAt returns the mount whose target is dir.
+func (c Container) MountAt(dir string) (Mount, bool) {
+	for _, m := range c.Mounts {
+		if m.Target == dir {
+			return m, true
+		}
+	}
+	return Mount{}, false
+}
+
+// List returns the running containers labelled devenv=true, sorted by name.
+func (c *Client) List(ctx context.Context) ([]Container, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	summaries, err := c.api.ContainerList(ctx, container.ListOptions{
+		Filters: filters.NewArgs(filters.Arg("label", DevenvLabel+"=true")),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list environments: %w", c.wrap(err))
+	}
+	out := make([]Container, 0, len(summaries))
+	for _, s := range summaries {
+		ct := Container{
+			ID:      s.ID,
+			Image:   s.Image,
+			Labels:  s.Labels,
+			State:   string(s.State),
+			Created: time.Unix(s.Created, 0),
+		}
+		if len(s.Names) > 0 {
+			ct.Name = strings.TrimPrefix(s.Names[0], "/")
+		}
+		for _, p := range s.Ports {
+			if p.PrivatePort == 22 && p.Type == "tcp" && p.PublicPort != 0 && ct.SSHPort == 0 {
+				ct.SSHIP, ct.SSHPort = p.IP, int(p.PublicPort)
+			}
+		}
+		for _, m := range s.Mounts {
+			ct.Mounts = append(ct.Mounts, Mount{Source: mountSource(m), Target: m.Destination, ReadOnly: !m.RW, Volume: m.Type == mount.TypeVolume})
+		}
+		out = append(out, ct)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func mountSource(m container.MountPoint) string {
+	if m.Type == mount.TypeVolume && m.Name != "" {
+		return m.Name
+	}
+	return m.Source
+}
+
+// Inspect returns the container with that name or ID; ErrNotFound when
+// there is none.
+func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	r, err := c.api.ContainerInspect(ctx, nameOrID)
+	if err != nil {
+		return Container{}, c.wrap(err)
+	}
+	ct := Container{
+		ID:   r.ID,
+		Name: strings.TrimPrefix(r.Name, "/"),
+	}
+	if r.Config != nil {
+		ct.Image = r.Config.Image
+		ct.Labels = r.Config.Labels
+		ct.User = r.Config.User
+	}
+	if r.State != nil {
+		ct.State = string(r.State.Status)
+		ct.Started, _ = time.Parse(time.RFC3339Nano, r.State.StartedAt)
+	}
+	ct.Created, _ = time.Parse(time.RFC3339Nano, r.Created)
+	if r.HostConfig != nil && r.HostConfig.Init != nil {
+		ct.Init = *r.HostConfig.Init
+	}
+	if r.NetworkSettings != nil {
+		for _, b := range r.NetworkSettings.Ports[sshPort] {
+			if port, err := strconv.Atoi(b.HostPort); err == nil && port != 0 {
+				ct.SSHIP, ct.SSHPort = b.HostIP, port
+				break
+			}
+		}
+	}
+	for _, m := range r.Mounts {
+		ct.Mounts = append(ct.Mounts, Mount{Source: mountSource(m), Target: m.Destination, ReadOnly: !m.RW, Volume: m.Type == mount.TypeVolume})
+	}
+	return ct, nil
+}
+
+// ContainerSpec describes a devenv container to create.
+type ContainerSpec struct {
+	Name     string
+	Image    string
+	Hostname string
+	User     string
+	WorkDir  string
+	Cmd      []string
+	Env      []string
+	Labels   map[string]string
+	Mounts   []Mount
+	SSHIP    string // host address to publish sshd on
+	SSHPort  int    // 0: the engine picks a free port
+}
+
+// Create creates (but does not start) a container that removes itself when
+// it stops and runs an init process as PID 1. ErrNameInUse when the name is
+// taken, ErrNotFound when the image is missing.
+func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	hostPort := ""
+	if spec.SSHPort != 0 {
+		hostPort = strconv.Itoa(spec.SSHPort)
+	}
+	init := true
+	hostConfig := &container.HostConfig{
+		AutoRemove:   true,
+		Init:         &init,
+		PortBindings: nat.PortMap{sshPort: {{HostIP: spec.SSHIP, HostPort: hostPort}}},
+	}
+	for _, m := range spec.Mounts {
+		t := mount.TypeBind
+		if m.Volume {
+			t = mount.TypeVolume
+		}
+		hostConfig.Mounts = append(hostConfig.Mounts, mount.Mount{Type: t, Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
+	}
+	config := &container.Config{
+		Image:        spec.Image,
+		Hostname:     spec.Hostname,
+		User:         spec.User,
+		WorkingDir:   spec.WorkDir,
+		Cmd:          spec.Cmd,
+		Env:          spec.Env,
+		Labels:       spec.Labels,
+		ExposedPorts: nat.PortSet{sshPort: {}},
+	}
+	r, err := c.api.ContainerCreate(ctx, config, hostConfig, &network.NetworkingConfig{}, nil, spec.Name)
+	if err != nil {
+		return "", fmt.Errorf("create %s: %w", spec.Name, c.wrap(err))
+	}
+	return r.ID, nil
+}
+
+// Start starts a created container; ErrPortInUse when its SSH port is taken.
+func (c *Client) Start(ctx context.Context, id string) error {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	err := c.api.ContainerStart(ctx, id, container.StartOptions{})
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "address already in use") || strings.Contains(msg, "port is already allocated") {
+		return fmt.Errorf("%w: %s", ErrPortInUse, firstLine(err))
+	}
+	return c.wrap(err)
+}
+
+// Remove force-removes a container; a container already gone is no error.
+func (c *Client) Remove(ctx context.Context, id string) error {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	err := c.wrap(c.api.ContainerRemove(ctx, id, container.RemoveOptions{Force: true}))
+	if errors.Is(err, ErrNotFound) || err != nil && strings.Contains(err.Error(), "already in progress") {
+		return nil
+	}
+	return err
+}
+
+// Stop stops a container and waits until the engine has removed it, so the
+// name is free for the next start when Stop returns.
+func (c *Client) Stop(ctx context.Context, id string, grace time.Duration) error {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	waitCtx, stopWaiting := context.WithCancel(ctx)
+	defer stopWaiting()
+	// Ask for the removal event before stopping, or it can pass unseen.
+	removed, waitErr := c.api.ContainerWait(waitCtx, id, container.WaitConditionRemoved)
+	seconds := int(grace / time.Second)
+	if err := c.api.ContainerStop(ctx, id, container.StopOptions{Timeout: &seconds}); err != nil {
+		if err := c.wrap(err); !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return nil
+	}
+	select {
+	case <-removed:
+		return nil
+	case err := <-waitErr:
+		if err := c.wrap(err); err != nil && !errors.Is(err, ErrNotFound) {
+			// Not created with --rm (or wait unsupported): it is stopped, which is what was asked.
+			return nil
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("stop %s: %w", id, ctx.Err())
+	}
+}
+
+// ImageExists reports whether ref names a local image.
+func (c *Client) ImageExists(ctx context.Context, ref string) (bool, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	_, err := c.api.ImageInspect(ctx, ref)
+	switch err := c.wrap(err); {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrNotFound):
+		return false, nil
+	default:
+		return false, err
+	}
+}
+
+// ImageLabel returns one label of a local image; ErrNotFound when the
+// image is missing.
+func (c *Client) ImageLabel(ctx context.Context, ref, label string) (string, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	r, err := c.api.ImageInspect(ctx, ref)
+	if err != nil {
+		return "", c.wrap(err)
+	}
+	if r.Config == nil {
+		return "", nil
+	}
+	return r.Config.Labels[label], nil
+}

@@ -1,0 +1,168 @@
+// Package engine is devenv's only door to the Docker Engine API. Every import
+// of the Docker client module lives here, so moving to its successor
+// (github.com/moby/moby/client) is a change to this package alone. It speaks
+// in devenv's own types; callers never see Docker's.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/docker/docker/client"
+	"github.com/docker/docker/errdefs"
+)
+
+// Timeouts for single API calls. A session's attached stream has none: it
+// lasts as long as the user keeps it open.
+const (
+	pingTimeout = 2 * time.Second
+	callTimeout = 30 * time.Second
+)
+
+var (
+	// ErrUnreachable: no engine answered at the configured address.
+	ErrUnreachable = errors.New("cannot reach the Docker engine")
+	// ErrNotFound: the container, exec or image does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrNameInUse: a container with that name exists already.
+	ErrNameInUse = errors.New("container name in use")
+	// ErrPortInUse: the requested host port is taken.
+	ErrPortInUse = errors.New("port already in use")
+)
+
+// UnreachableError says where the engine was looked for and why it did not
+// answer; it is ErrUnreachable for errors.Is.
+type UnreachableError struct {
+	Host   string
+	Reason string
+	Fix    string
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach the Docker engine at %s (%s): %s", e.Host, e.Reason, e.Fix)
+}
+
+func (e *UnreachableError) Is(target error) bool { return target == ErrUnreachable }
+
+// Client wraps the Engine API client with devenv's operations.
+type Client struct {
+	api  *client.Client
+	host string
+}
+
+// Connect reads DOCKER_HOST and friends from the environment, asks the engine
+// which API version it speaks, and fails fast when nothing answers. The ping
+// that negotiates the version is the same round trip that proves the engine
+// is there, so a working engine costs one request here.
+func Connect(ctx context.Context) (*Client, error) {
+	api, err := client.NewClientWithOpts(client.FromEnv)
+	if err != nil {
+		return nil, fmt.Errorf("configure Docker client: %w", err)
+	}
+	c := &Client{api: api, host: api.DaemonHost()}
+	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	ping, err := api.Ping(ctx)
+	if err != nil {
+		api.Close()
+		return nil, c.unreachable(err)
+	}
+	if os.Getenv("DOCKER_API_VERSION") == "" {
+		api.NegotiateAPIVersionPing(ping)
+	}
+	return c, nil
+}
+
+// Close releases idle connections.
+func (c *Client) Close() error { return c.api.Close() }
+
+// Host is the engine address in use, for messages.
+func (c *Client) Host() string { return c.host }
+
+// APIVersion is the negotiated Engine API version.
+func (c *Client) APIVersion() string { return c.api.ClientVersion() }
+
+func (c *Client) unreachable(err error) error {
+	e := &UnreachableError{Host: c.host, Reason: "no answer", Fix: "start Docker, or set DOCKER_HOST to a running engine"}
+	if client.IsErrConnectionFailed(err) {
+		// The client keeps only a generic sentence; dialling again is the
+		// one way to learn the cause, and this path is already a failure.
+		if cause := redial(c.host); cause != nil {
+			err = cause
+		}
+	}
+	switch {
+	case errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EACCES):
+		e.Reason = "permission denied"
+		e.Fix = "add your user to the docker group and log in again, or set DOCKER_HOST to an engine you may use"
+	case errors.Is(err, syscall.ENOENT):
+		e.Reason = "no such socket"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		e.Reason = "connection refused"
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		e.Reason = "timed out"
+	case strings.Contains(err.Error(), "no such host"):
+		e.Reason = "unknown host"
+	}
+	return e
+}
+
+// redial connects to host once, to learn why the client could not.
+func redial(host string) error {
+	network, addr, ok := strings.Cut(host, "://")
+	if !ok {
+		return nil
+	}
+	switch network {
+	case "unix":
+	case "tcp", "http", "https":
+		network = "tcp"
+	default:
+		return nil
+	}
+	conn, err := net.DialTimeout(network, addr, time.Second)
+	if err == nil {
+		conn.Close()
+	}
+	return err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// wrap turns the client's errors into devenv's sentinels, keeping the
+// original text for the message.
+func (c *Client) wrap(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case client.IsErrConnectionFailed(err):
+		return c.unreachable(err)
+	case errdefs.IsNotFound(err):
+		return fmt.Errorf("%w: %s", ErrNotFound, firstLine(err))
+	case errdefs.IsConflict(err):
+		return fmt.Errorf("%w: %s", ErrNameInUse, firstLine(err))
+	}
+	return errors.New(firstLine(err))
+}
+
+func firstLine(err error) string {
+	s := strings.TrimSpace(err.Error())
+	s = strings.TrimPrefix(s, "Error response from daemon: ")
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, callTimeout)
+}

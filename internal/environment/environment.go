@@ -1,0 +1,370 @@
+// Package environment is devenv's lifecycle: it finds the environment a
+// path or name refers to, starts one when none runs, opens sessions in it and
+// stops it. Every engine call goes through package engine.
+package environment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"devenv/internal/engine"
+	"devenv/internal/project"
+)
+
+// ProjectLabel carries <parent>/<basename> of the project an environment is for.
+const ProjectLabel = "devenv.project"
+
+// Getenv looks up the caller's environment variables.
+type Getenv func(string) string
+
+// Options are the start flags shared by `devenv` and `devenv exec`.
+type Options struct {
+	Name     string // --name: container name instead of the derived one
+	Port     string // --port, as given; "" when absent
+	Env      Getenv
+	Warnings io.Writer // where notes such as "SSH: 127.0.0.1:PORT" go
+}
+
+// Target is a running environment and where a session in it starts.
+type Target struct {
+	Container engine.Container
+	WorkDir   string
+}
+
+// Canonical resolves a project path to its absolute, symlink-free form and
+// checks that it is a directory.
+func Canonical(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", path, err)
+	}
+	resolved, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", &PathError{Path: path, Reason: "no such directory"}
+		}
+		return "", fmt.Errorf("resolve %s: %w", path, err)
+	}
+	info, err := os.Stat(resolved)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", path, err)
+	}
+	if !info.IsDir() {
+		return "", &PathError{Path: path, Reason: "not a directory; devenv takes a project directory"}
+	}
+	return resolved, nil
+}
+
+// LooksLikeName reports whether a target argument may name a container
+// rather than a path: a single word, not "." or "..".
+func LooksLikeName(arg string) bool {
+	return arg != "" && arg != "." && arg != ".." && !strings.ContainsRune(arg, os.PathSeparator) && !strings.HasPrefix(arg, "~")
+}
+
+// Find returns the running environment for the project at canonical path
+// dir, or for the project whose workspace contains dir, with the session's
+// working directory; ok is false when none runs. A name override looks for
+// that container only.
+func Find(ctx context.Context, eng *engine.Client, dir, name string) (Target, bool, error) {
+	running, err := eng.List(ctx)
+	if err != nil {
+		return Target{}, false, err
+	}
+	return find(running, dir, name)
+}
+
+func find(running []engine.Container, dir, name string) (Target, bool, error) {
+	id := project.Identify(dir)
+	if name != "" {
+		for _, c := range running {
+			if c.Name == name {
+				return targetFor(c, dir)
+			}
+		}
+		return Target{}, false, nil
+	}
+	// The deepest workspace that holds dir wins: `devenv .` in api/src
+	// joins api's environment instead of starting one for src.
+	best, bestLen := -1, -1
+	for i, c := range running {
+		src, _, ok := workspaceOf(c)
+		if ok && (src == dir || strings.HasPrefix(dir, strings.TrimSuffix(src, "/")+"/")) && len(src) > bestLen {
+			best, bestLen = i, len(src)
+		}
+	}
+	if best >= 0 {
+		return targetFor(running[best], dir)
+	}
+	for _, c := range running {
+		if c.Name == id.Name {
+			return targetFor(c, dir)
+		}
+	}
+	return Target{}, false, nil
+}
+
+// targetFor checks that c's workspace holds dir: two projects that map to
+// the same name must never share an environment.
+func targetFor(c engine.Container, dir string) (Target, bool, error) {
+	src, dst, ok := workspaceOf(c)
+	if !ok {
+		return Target{}, false, &CollisionError{Name: c.Name, RunningPath: "a container without a workspace", RequestedPath: dir}
+	}
+	if src == dir {
+		return Target{Container: c, WorkDir: dst}, true, nil
+	}
+	if rel, err := filepath.Rel(src, dir); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+		return Target{Container: c, WorkDir: dst + "/" + filepath.ToSlash(rel)}, true, nil
+	}
+	return Target{}, false, &CollisionError{Name: c.Name, RunningPath: src, RequestedPath: dir}
+}
+
+// workspaceOf finds the project bind mount under /workspaces.
+func workspaceOf(c engine.Container) (src, dst string, ok bool) {
+	for _, m := range c.Mounts {
+		if !m.Volume && strings.HasPrefix(m.Target, project.WorkspaceRoot+"/") {
+			return m.Source, m.Target, true
+		}
+	}
+	return "", "", false
+}
+
+// Ensure returns the running environment for the project at dir (canonical),
+// starting it when none runs. Concurrent callers for the same new project
+// end up in the same container: the loser of the name race waits for the
+// winner's container to run.
+func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (Target, error) {
+	if _, err := sshPort(opts); err != nil {
+		return Target{}, err
+	}
+	target, ok, err := Find(ctx, eng, dir, opts.Name)
+	if err != nil {
+		return Target{}, err
+	}
+	if ok {
+		if opts.Port != "" {
+			fmt.Fprintf(opts.Warnings, "devenv: --port %s ignored: %s already runs with SSH on %s\n",
+				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
+		}
+		return target, nil
+	}
+	spec, err := containerSpec(dir, opts)
+	if err != nil {
+		return Target{}, err
+	}
+	if err := checkImage(ctx, eng, spec.Image, dir, opts.Env); err != nil {
+		return Target{}, err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		c, err := create(ctx, eng, spec)
+		if err == nil {
+			fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
+			t, _, err := targetFor(c, dir)
+			return t, err
+		}
+		if pe := (*PortError)(nil); errors.As(err, &pe) {
+			pe.Source = portSource(opts)
+		}
+		if !errors.Is(err, engine.ErrNameInUse) {
+			return Target{}, err
+		}
+		// Someone else holds the name: another devenv starting the same
+		// project, or an old environment still being removed.
+		c, err = awaitOther(ctx, eng, spec.Name, deadline)
+		if err != nil {
+			return Target{}, err
+		}
+		if c.Running() {
+			t, _, err := targetFor(c, dir)
+			return t, err
+		}
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "not published"
+	}
+	return s
+}
+
+// create creates and starts the container; when starting fails it removes
+// what it created, so a failed start leaves nothing behind.
+func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec) (engine.Container, error) {
+	id, err := eng.Create(ctx, spec)
+	if err != nil {
+		return engine.Container{}, err
+	}
+	if err := eng.Start(ctx, id); err != nil {
+		// The caller's ctx may be what failed; cleaning up must not.
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		eng.Remove(cleanup, id)
+		if errors.Is(err, engine.ErrPortInUse) {
+			return engine.Container{}, &PortError{Source: "--port", Value: strconv.Itoa(spec.SSHPort), Taken: true, Bind: spec.SSHIP}
+		}
+		return engine.Container{}, fmt.Errorf("start %s: %w", spec.Name, err)
+	}
+	return eng.Inspect(ctx, id)
+}
+
+// awaitOther waits until the container holding name runs, or is gone so
+// the caller can create it, or is ours but dead so it can be cleared.
+func awaitOther(ctx context.Context, eng *engine.Client, name string, deadline time.Time) (engine.Container, error) {
+	for {
+		c, err := eng.Inspect(ctx, name)
+		switch {
+		case errors.Is(err, engine.ErrNotFound):
+			return engine.Container{}, nil
+		case err != nil:
+			return engine.Container{}, err
+		case !c.Devenv():
+			return engine.Container{}, &ForeignContainerError{Name: name}
+		case c.Running():
+			return c, nil
+		case c.State == "exited" || c.State == "dead":
+			if err := eng.Remove(ctx, c.ID); err != nil {
+				return engine.Container{}, err
+			}
+			return engine.Container{}, nil
+		}
+		if time.Now().After(deadline) {
+			return engine.Container{}, fmt.Errorf("%s stayed %q for a minute: stop it with `devenv stop %s` and try again", name, c.State, name)
+		}
+		select {
+		case <-ctx.Done():
+			return engine.Container{}, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// containerSpec is the one description of a devenv container.
+func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
+	id := project.Identify(dir)
+	port, err := sshPort(opts)
+	if err != nil {
+		return engine.ContainerSpec{}, err
+	}
+	name := id.Name
+	if opts.Name != "" {
+		name = opts.Name
+	}
+	home := opts.Env("HOME")
+	mounts := []engine.Mount{{Source: dir, Target: id.Workspace}}
+	mounts = append(mounts, configMounts(home)...)
+	env := []string{}
+	if sock := opts.Env("SSH_AUTH_SOCK"); sock != "" {
+		if info, err := os.Stat(sock); err == nil && info.Mode()&os.ModeSocket != 0 {
+			mounts = append(mounts, engine.Mount{Source: sock, Target: "/ssh-agent"})
+			env = append(env, "SSH_AUTH_SOCK=/ssh-agent")
+		}
+	}
+	return engine.ContainerSpec{
+		Name:     name,
+		Image:    imageFor(dir, id, opts.Env),
+		Hostname: id.Hostname,
+		User:     ContainerUser,
+		WorkDir:  id.Workspace,
+		Cmd:      mainProcess,
+		Env:      env,
+		Labels:   map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label},
+		Mounts:   mounts,
+		SSHIP:    "127.0.0.1",
+		SSHPort:  port,
+	}, nil
+}
+
+// mainProcess starts sshd (as root, through the image's sudo, so it can
+// switch to devuser per login) and then idles; the init process (Init: true)
+// reaps zombies and forwards the stop signal, so stop is immediate.
+var mainProcess = []string{"/bin/sh", "-c", `sudo -n /bin/sh -c '
+  test -s /etc/devenv/ssh_host_ed25519_key || test -s /etc/ssh/ssh_host_ed25519_key ||
+    ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key
+  mkdir -p /run/sshd && exec /usr/sbin/sshd -E /var/log/sshd.log' ||
+  echo "devenv: sshd did not start; SSH into this environment will not work" >&2
+exec sleep infinity`}
+
+// sshPort applies the precedence --port > DEVENV_SSH_PORT > automatic (0).
+func sshPort(opts Options) (int, error) {
+	value := opts.Port
+	if value == "" {
+		value = opts.Env("DEVENV_SSH_PORT")
+	}
+	if value == "" {
+		return 0, nil
+	}
+	port, err := strconv.Atoi(value)
+	if err != nil || port < 1 || port > 65535 {
+		return 0, &PortError{Source: portSource(opts), Value: value}
+	}
+	return port, nil
+}
+
+// portSource names where an explicit port came from, for messages.
+func portSource(opts Options) string {
+	if opts.Port != "" {
+		return "--port"
+	}
+	return "DEVENV_SSH_PORT"
+}
+
+// imageFor picks the project's own image when it has a .devenv/Dockerfile,
+// else DEVENV_IMAGE or the default devenv image.
+func imageFor(dir string, id project.Identity, getenv Getenv) string {
+	if _, err := os.Stat(filepath.Join(dir, ".devenv", "Dockerfile")); err == nil {
+		return id.ProjectImage()
+	}
+	if img := getenv("DEVENV_IMAGE"); img != "" {
+		return img
+	}
+	return project.DefaultImage
+}
+
+func checkImage(ctx context.Context, eng *engine.Client, image, dir string, getenv Getenv) error {
+	ok, err := eng.ImageExists(ctx, image)
+	if err != nil || ok {
+		return err
+	}
+	fix := "build it with `devenv build`"
+	if strings.HasPrefix(image, "devenv-project-") {
+		fix = fmt.Sprintf("build it with `devenv build --project %s`", dir)
+	}
+	return &ImageMissingError{Image: image, Fix: fix}
+}
+
+// ByName returns the running environment called name, with its workspace as
+// the working directory; ok is false when no container has that name. A
+// container that exists but lacks devenv=true is an error.
+func ByName(ctx context.Context, eng *engine.Client, name string) (Target, bool, error) {
+	c, err := eng.Inspect(ctx, name)
+	switch {
+	case errors.Is(err, engine.ErrNotFound):
+		return Target{}, false, nil
+	case err != nil:
+		return Target{}, false, err
+	case !c.Devenv():
+		return Target{}, false, &ForeignContainerError{Name: c.Name}
+	case !c.Running():
+		return Target{}, false, nil
+	}
+	_, dst, ok := workspaceOf(c)
+	if !ok {
+		dst = project.WorkspaceRoot
+	}
+	return Target{Container: c, WorkDir: dst}, true, nil
+}
+
+// WorkspacePath is the host path of the project an environment serves.
+func WorkspacePath(c engine.Container) (string, bool) {
+	src, _, ok := workspaceOf(c)
+	return src, ok
+}

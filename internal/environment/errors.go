@@ -1,0 +1,68 @@
+package environment
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors here carry their own fix: the applets print them as they are, on
+// one line, prefixed with the program name.
+
+// ErrNotDevenv: a container of that name exists but devenv did not make it.
+var ErrNotDevenv = errors.New("not a devenv environment")
+
+// PathError: the project path does not exist or is not a directory.
+type PathError struct {
+	Path   string
+	Reason string // "no such directory", "not a directory"
+}
+
+func (e *PathError) Error() string { return fmt.Sprintf("%s: %s", e.Path, e.Reason) }
+
+// CollisionError: two projects map to the same container name.
+type CollisionError struct {
+	Name, RunningPath, RequestedPath string
+}
+
+func (e *CollisionError) Error() string {
+	return fmt.Sprintf("%s already runs for %s, not %s: start this project under another name with --name NAME",
+		e.Name, e.RunningPath, e.RequestedPath)
+}
+
+// ImageMissingError: the image an environment needs is not on the engine.
+type ImageMissingError struct{ Image, Fix string }
+
+func (e *ImageMissingError) Error() string {
+	return fmt.Sprintf("image %s is missing: %s", e.Image, e.Fix)
+}
+
+// PortError: an explicit SSH port that is invalid or taken.
+type PortError struct {
+	Source string // "--port" or "DEVENV_SSH_PORT"
+	Value  string
+	Taken  bool
+	Bind   string
+}
+
+func (e *PortError) Error() string {
+	if e.Taken {
+		return fmt.Sprintf("port %s on %s is already in use: pick another with %s, or leave it out for an automatic port", e.Value, e.Bind, e.Source)
+	}
+	return fmt.Sprintf("invalid %s %q: use a port number from 1 to 65535", e.Source, e.Value)
+}
+
+// NotRunningError: a target named an environment that does not run.
+type NotRunningError struct{ Target string }
+
+func (e *NotRunningError) Error() string {
+	return fmt.Sprintf("no environment named %s is running, and %s is no directory: see `devenv list`", e.Target, e.Target)
+}
+
+// ForeignContainerError: refusing to touch a container without devenv=true.
+type ForeignContainerError struct{ Name string }
+
+func (e *ForeignContainerError) Error() string {
+	return fmt.Sprintf("container %s is not a devenv environment (no devenv=true label); devenv leaves it alone: remove or rename it, or use --name", e.Name)
+}
+
+func (e *ForeignContainerError) Is(target error) bool { return target == ErrNotDevenv }

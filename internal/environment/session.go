@@ -1,0 +1,72 @@
+package environment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"devenv/internal/engine"
+	"devenv/internal/terminal"
+)
+
+// Stdio is a session's standard streams.
+type Stdio struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// LoginShell is devuser's login shell, whatever the image made it.
+var LoginShell = []string{"/bin/sh", "-c",
+	`shell=$(getent passwd "$(id -un)" | cut -d: -f7); exec "${shell:-/bin/sh}" -l`}
+
+// Session runs cmd in the target as devuser and returns its exit code. With
+// interactive set and a terminal on both stdin and stdout it allocates a TTY,
+// puts the local terminal in raw mode (restored on every path) and follows
+// its size; otherwise stdout and stderr stay separate and stdin is attached
+// only when it is not a terminal.
+func Session(ctx context.Context, eng *engine.Client, t Target, cmd []string, interactive bool, getenv Getenv, stdio Stdio) (int, error) {
+	tty := interactive && terminal.Is(stdio.In) && terminal.Is(stdio.Out)
+	spec := engine.ExecSpec{
+		Cmd:     cmd,
+		User:    ContainerUser,
+		WorkDir: t.WorkDir,
+		TTY:     tty,
+		Stdin:   stdio.In != nil && (tty || !terminal.Is(stdio.In)),
+	}
+	if term := getenv("TERM"); term != "" {
+		spec.Env = append(spec.Env, "TERM="+term)
+	}
+	execIO := engine.ExecIO{In: stdio.In, Out: stdio.Out, Err: stdio.Err}
+	if tty {
+		in, out := stdio.In.(*os.File), stdio.Out.(*os.File)
+		restore, err := terminal.Raw(in)
+		if err != nil {
+			return -1, fmt.Errorf("terminal: %w", err)
+		}
+		defer restore()
+		resized, stop := terminal.Resizes()
+		defer stop()
+		execIO.Resized = resized
+		execIO.Size = func() (engine.Size, bool) {
+			rows, cols, ok := terminal.Size(out)
+			return engine.Size{Rows: rows, Cols: cols}, ok
+		}
+	}
+	code, err := eng.Exec(ctx, t.Container.Name, spec, execIO)
+	if err == nil && code != 0 && !stillRunning(ctx, eng, t.Container.Name) {
+		err = engine.ErrGone
+	}
+	if errors.Is(err, engine.ErrGone) {
+		return -1, fmt.Errorf("%s stopped while this session was attached; `devenv .` starts a fresh one", t.Container.Name)
+	}
+	return code, err
+}
+
+// stillRunning tells a command that failed from an environment that died
+// under it (killed from outside, say).
+func stillRunning(ctx context.Context, eng *engine.Client, name string) bool {
+	c, err := eng.Inspect(ctx, name)
+	return err != nil && !errors.Is(err, engine.ErrNotFound) || err == nil && c.Running()
+}

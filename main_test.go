@@ -1,0 +1,205 @@
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"devenv/applets"
+	"devenv/internal/engine"
+)
+
+// The test binary is devenv itself under every applet name, so scenarios
+// run devenv, devenv-list, … as the separate programs users run.
+func TestMain(m *testing.M) {
+	commands := map[string]func(){}
+	for _, name := range applets.Names() {
+		commands[name] = main
+	}
+	testscript.Main(m, commands)
+}
+
+// testImage is what scenarios start environments from (via DEVENV_IMAGE),
+// built from Dockerfile.base so the tests never touch a user's devenv:latest.
+const testImage = "devenv-test:latest"
+
+// TestScript runs the scenarios that share the engine with each other.
+func TestScript(t *testing.T) {
+	runScripts(t, "testdata/scripts", dockerState(t))
+}
+
+// TestScriptWholeEngine runs, one at a time, the scenarios that look at or
+// act on every environment of the engine (list, stop --all). They refuse to
+// run beside environments that are not the tests' own.
+func TestScriptWholeEngine(t *testing.T) {
+	d := dockerState(t)
+	if d.reachable {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		running, err := d.eng.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(running) > 0 {
+			var names []string
+			for _, c := range running {
+				names = append(names, c.Name)
+			}
+			t.Fatalf("these scenarios stop every devenv environment, and some run: %s; stop them (devenv stop --all) or point DOCKER_HOST at another engine", strings.Join(names, ", "))
+		}
+	}
+	files, _ := filepath.Glob("testdata/scripts/whole-engine/*.txtar")
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txtar"), func(t *testing.T) {
+			runScripts(t, "", d, f)
+		})
+	}
+}
+
+func runScripts(t *testing.T, dir string, d *docker, files ...string) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 dir,
+		Files:               files,
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("DEVENV_UPDATE_GOLDEN") != "",
+		Setup:               d.setup,
+		Condition:           d.condition,
+		Cmds:                scriptCommands(d),
+	})
+}
+
+// docker is the engine the scenarios use, found once per test binary.
+type docker struct {
+	reachable bool
+	eng       *engine.Client
+}
+
+var (
+	dockerOnce   sync.Once
+	dockerShared *docker
+)
+
+// dockerState connects to the engine and builds the test image. With no
+// engine, Docker scenarios skip, unless DEVENV_TEST_DOCKER says they must run.
+func dockerState(t *testing.T) *docker {
+	dockerOnce.Do(func() {
+		dockerShared = &docker{}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		eng, err := engine.Connect(ctx)
+		if err != nil {
+			if os.Getenv("DEVENV_TEST_DOCKER") != "" {
+				dockerShared.eng = nil
+				t.Logf("DEVENV_TEST_DOCKER is set but: %v", err)
+			}
+			return
+		}
+		if err := ensureTestImage(ctx, eng); err != nil {
+			t.Fatalf("building %s: %v", testImage, err)
+		}
+		dockerShared.reachable, dockerShared.eng = true, eng
+	})
+	if !dockerShared.reachable && os.Getenv("DEVENV_TEST_DOCKER") != "" {
+		t.Fatal("DEVENV_TEST_DOCKER is set but no Docker engine answers: start dockerd or fix DOCKER_HOST")
+	}
+	return dockerShared
+}
+
+// ensureTestImage builds testImage from Dockerfile.base unless an image of
+// the same Dockerfile and user IDs is there already.
+func ensureTestImage(ctx context.Context, eng *engine.Client) error {
+	dockerfile, err := os.ReadFile("Dockerfile.base")
+	if err != nil {
+		return err
+	}
+	uid, gid := os.Getuid(), os.Getgid()
+	if uid == 0 {
+		uid, gid = 1000, 1000
+	}
+	sum := sha256.Sum256(append(dockerfile, []byte(strconv.Itoa(uid)+":"+strconv.Itoa(gid))...))
+	inputs := hex.EncodeToString(sum[:])
+	if label, err := eng.ImageLabel(ctx, testImage, "devenv.test.inputs"); err == nil && label == inputs {
+		return nil
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	tw.WriteHeader(&tar.Header{Name: "Dockerfile", Mode: 0o644, Size: int64(len(dockerfile))})
+	tw.Write(dockerfile)
+	tw.Close()
+	var log strings.Builder
+	_, err = eng.Build(ctx, engine.BuildSpec{
+		Context:    &buf,
+		Dockerfile: "Dockerfile",
+		Tags:       []string{testImage},
+		Args:       map[string]string{"USER_UID": strconv.Itoa(uid), "USER_GID": strconv.Itoa(gid)},
+		Labels:     map[string]string{"devenv.test.inputs": inputs},
+	}, func(e engine.BuildEvent) { log.WriteString(e.Stream) })
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+func (d *docker) condition(cond string) (bool, error) {
+	switch cond {
+	case "docker":
+		return d.reachable, nil
+	}
+	return false, &unknownCondition{cond}
+}
+
+type unknownCondition struct{ name string }
+
+func (e *unknownCondition) Error() string { return "unknown condition " + e.name }
+
+// setup gives each scenario its own HOME and the engine, and stops every
+// environment whose project lies in the scenario's work directory when the
+// scenario ends, passed or failed.
+func (d *docker) setup(env *testscript.Env) error {
+	home := filepath.Join(env.WorkDir, "home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	env.Setenv("HOME", home)
+	env.Setenv("DEVENV_IMAGE", testImage)
+	env.Setenv("DEVENV_SSH_PORT", "")
+	for _, k := range []string{"DOCKER_HOST", "DOCKER_API_VERSION", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY"} {
+		env.Setenv(k, os.Getenv(k))
+	}
+	if !d.reachable {
+		return nil
+	}
+	work := env.WorkDir
+	if real, err := filepath.EvalSymlinks(work); err == nil {
+		work = real
+	}
+	env.Defer(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		running, err := d.eng.List(ctx)
+		if err != nil {
+			return
+		}
+		for _, c := range running {
+			for _, m := range c.Mounts {
+				if strings.HasPrefix(m.Source, work+"/") {
+					d.eng.Stop(ctx, c.ID, time.Second)
+					break
+				}
+			}
+		}
+	})
+	return nil
+}

@@ -1,0 +1,304 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"devenv/internal/engine"
+)
+
+func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"interact": cmdInteract,
+		"scrub":    cmdScrub,
+		"inspect":  d.cmdInspect,
+		"foreign":  d.cmdForeign,
+		"occupy":   cmdOccupy,
+		"freeport": cmdFreePort,
+		"exits":    cmdExits,
+	}
+}
+
+// cmdInteract runs a program on a pseudo-terminal and drives it with a
+// session file, then writes what the terminal showed to stdout.
+//
+//	interact [-size ROWSxCOLS] SESSION PROG [ARG...]
+//
+// Session lines: `send TEXT` (Go escapes: \n, \x04), `expect REGEXP` (waits up
+// to 30s for it in the output since the last match), `resize ROWS COLS`.
+// It fails when the program exits non-zero, printing "exit status N".
+func cmdInteract(ts *testscript.TestScript, neg bool, args []string) {
+	rows, cols := uint16(24), uint16(80)
+	if len(args) > 1 && args[0] == "-size" {
+		if _, err := fmt.Sscanf(args[1], "%dx%d", &rows, &cols); err != nil {
+			ts.Fatalf("interact: bad -size %q", args[1])
+		}
+		args = args[2:]
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: interact [-size ROWSxCOLS] SESSION PROG [ARG...]")
+	}
+	session := strings.Split(strings.TrimSpace(ts.ReadFile(args[0])), "\n")
+	prog, err := lookPath(args[1], ts.Getenv("PATH"))
+	ts.Check(err)
+	cmd := exec.Command(prog, args[2:]...)
+	cmd.Dir = ts.Getenv("PWD")
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "DOCKER_HOST", "DOCKER_API_VERSION", "DEVENV_IMAGE", "DEVENV_SSH_PORT", "LANG"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	cmd.Env = append(cmd.Env, "TERM=xterm")
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
+	ts.Check(err)
+	defer tty.Close()
+
+	var mu sync.Mutex
+	var screen bytes.Buffer
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			mu.Lock()
+			screen.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	cursor := 0
+	for _, line := range session {
+		verb, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+		switch verb {
+		case "", "#":
+		case "send":
+			text, err := strconv.Unquote(`"` + arg + `"`)
+			ts.Check(err)
+			_, err = tty.WriteString(text)
+			ts.Check(err)
+		case "expect":
+			re := regexp.MustCompile(arg)
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				mu.Lock()
+				seen := screen.String()
+				mu.Unlock()
+				if loc := re.FindStringIndex(seen[cursor:]); loc != nil {
+					cursor += loc[1]
+					break
+				}
+				if time.Now().After(deadline) {
+					ts.Fatalf("interact: %q did not appear; the terminal showed:\n%s", arg, seen)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		case "resize":
+			var r, c uint16
+			_, err := fmt.Sscanf(arg, "%d %d", &r, &c)
+			ts.Check(err)
+			ts.Check(pty.Setsize(tty, &pty.Winsize{Rows: r, Cols: c}))
+		default:
+			ts.Fatalf("interact: unknown session verb %q", verb)
+		}
+	}
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- cmd.Wait() }()
+	select {
+	case err = <-waitErr:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		ts.Fatalf("interact: %s did not exit", args[1])
+	}
+	select {
+	case <-readDone:
+	case <-time.After(2 * time.Second):
+	}
+	mu.Lock()
+	fmt.Fprint(ts.Stdout(), strings.ReplaceAll(screen.String(), "\r\n", "\n"))
+	mu.Unlock()
+	if err != nil {
+		fmt.Fprintln(ts.Stderr(), err)
+		if !neg {
+			ts.Fatalf("interact: %v", err)
+		}
+	} else if neg {
+		ts.Fatalf("interact: unexpected success")
+	}
+}
+
+func lookPath(file, path string) (string, error) {
+	for _, dir := range filepath.SplitList(path) {
+		p := filepath.Join(dir, file)
+		if info, err := os.Stat(p); err == nil && !info.IsDir() && info.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s not found in PATH", file)
+}
+
+var scrubbers = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "127.0.0.1:PORT"},
+	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`), "TIME"},
+	{regexp.MustCompile(`(Less than a second|About an? \w+|\d+ \w+) ago`), "AGO"},
+}
+
+// cmdScrub normalises what truly varies from run to run in a file (or
+// stdout/stderr) and writes the result to OUT: the work directory becomes
+// $WORK, ports PORT, times TIME and AGO.
+//
+//	scrub FILE OUT
+func cmdScrub(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: scrub FILE OUT")
+	}
+	text := ts.ReadFile(args[0])
+	work := ts.Getenv("WORK")
+	if real, err := filepath.EvalSymlinks(work); err == nil && real != work {
+		text = strings.ReplaceAll(text, real, "$WORK")
+	}
+	text = strings.ReplaceAll(text, work, "$WORK")
+	for _, s := range scrubbers {
+		text = s.re.ReplaceAllString(text, s.with)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(text), 0o644))
+}
+
+// cmdInspect prints, one fact a line, what the engine says of a container:
+// its devenv labels, user, init, published SSH address, mounts with their
+// mode, and whether any mount is a Docker socket.
+//
+// With !, it asserts that no container of that name exists.
+//
+//	inspect NAME
+func (d *docker) cmdInspect(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: inspect NAME")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := d.eng.Inspect(ctx, args[0])
+	if neg {
+		if !errors.Is(err, engine.ErrNotFound) {
+			ts.Fatalf("container %s exists (%s), want none", args[0], c.State)
+		}
+		return
+	}
+	ts.Check(err)
+	var b strings.Builder
+	fmt.Fprintf(&b, "name %s\nstate %s\nuser %s\ninit %t\nssh %s\n", c.Name, c.State, c.User, c.Init, c.SSHAddress())
+	var labels []string
+	for k, v := range c.Labels {
+		if k == "devenv" || strings.HasPrefix(k, "devenv.") && !strings.HasPrefix(k, "devenv.test.") {
+			labels = append(labels, "label "+k+"="+v)
+		}
+	}
+	sort.Strings(labels)
+	for _, l := range labels {
+		b.WriteString(l + "\n")
+	}
+	socket := "none"
+	mounts := append([]engine.Mount(nil), c.Mounts...)
+	sort.Slice(mounts, func(i, j int) bool { return mounts[i].Target < mounts[j].Target })
+	for _, m := range mounts {
+		mode := "rw"
+		if m.ReadOnly {
+			mode = "ro"
+		}
+		fmt.Fprintf(&b, "mount %s <- %s %s\n", m.Target, m.Source, mode)
+		if strings.Contains(m.Source, "docker.sock") || strings.Contains(m.Target, "docker.sock") {
+			socket = "mounted"
+		}
+	}
+	fmt.Fprintf(&b, "docker-socket %s\n", socket)
+	fmt.Fprint(ts.Stdout(), b.String())
+}
+
+// cmdForeign starts a container that devenv did not make (no devenv label),
+// from debian:trixie-slim, and removes it when the scenario ends.
+//
+//	foreign NAME
+func (d *docker) cmdForeign(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: foreign NAME")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	id, err := d.eng.Create(ctx, engine.ContainerSpec{Name: args[0], Image: "debian:trixie-slim", Cmd: []string{"sleep", "infinity"}, SSHIP: "127.0.0.1"})
+	ts.Check(err)
+	ts.Defer(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		d.eng.Remove(ctx, id)
+	})
+	ts.Check(d.eng.Start(ctx, id))
+}
+
+// cmdOccupy listens on a free port of 127.0.0.1 for the rest of the
+// scenario and puts its number in VAR.
+//
+//	occupy VAR
+func cmdOccupy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: occupy VAR")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	ts.Defer(func() { l.Close() })
+	ts.Setenv(args[0], strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
+}
+
+
+// cmdFreePort puts a port of 127.0.0.1 that was free a moment ago in VAR.
+//
+//	freeport VAR
+func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: freeport VAR")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	ts.Setenv(args[0], strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
+	l.Close()
+}
+
+// cmdExits runs a program and checks its exit status; stdout and stderr are
+// kept for the commands that follow, as with exec.
+//
+//	exits STATUS PROG [ARG...]
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits STATUS PROG [ARG...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = exit.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
