@@ -57,7 +57,7 @@ func cmdInteract(ts *testscript.TestScript, neg bool, args []string) {
 	prog, err := lookPath(args[1], ts.Getenv("PATH"))
 	ts.Check(err)
 	cmd := exec.Command(prog, args[2:]...)
-	cmd.Dir = ts.Getenv("PWD")
+	cmd.Dir = ts.MkAbs(".")
 	for _, k := range []string{"PATH", "HOME", "TMPDIR", "DOCKER_HOST", "DOCKER_API_VERSION", "DEVENV_IMAGE", "DEVENV_SSH_PORT", "LANG"} {
 		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
 	}
@@ -103,7 +103,13 @@ func cmdInteract(ts *testscript.TestScript, neg bool, args []string) {
 					cursor += loc[1]
 					break
 				}
-				if time.Now().After(deadline) {
+				exited := false
+				select {
+				case <-readDone:
+					exited = true
+				default:
+				}
+				if exited || time.Now().After(deadline) {
 					ts.Fatalf("interact: %q did not appear; the terminal showed:\n%s", arg, seen)
 				}
 				time.Sleep(20 * time.Millisecond)

@@ -20,6 +20,11 @@ import (
 // a container without it.
 const DevenvLabel = "devenv"
 
+// ProjectLabel carries <parent>/<basename> of the project an environment
+// serves. Images carry devenv=true too, and so do the containers a build runs
+// from them; only environments have a project.
+const ProjectLabel = "devenv.project"
+
 const sshPort = nat.Port("22/tcp")
 
 // Mount is a bind mount or named volume of a container.
@@ -70,12 +75,13 @@ func (c Container) MountAt(dir string) (Mount, bool) {
 	return Mount{}, false
 }
 
-// List returns the running containers labelled devenv=true, sorted by name.
+// List returns the running environments (devenv=true and a project label),
+// sorted by name.
 func (c *Client) List(ctx context.Context) ([]Container, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	summaries, err := c.api.ContainerList(ctx, container.ListOptions{
-		Filters: filters.NewArgs(filters.Arg("label", DevenvLabel+"=true")),
+		Filters: filters.NewArgs(filters.Arg("label", DevenvLabel+"=true"), filters.Arg("label", ProjectLabel)),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list environments: %w", c.wrap(err))

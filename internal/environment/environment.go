@@ -19,7 +19,7 @@ import (
 )
 
 // ProjectLabel carries <parent>/<basename> of the project an environment is for.
-const ProjectLabel = "devenv.project"
+const ProjectLabel = engine.ProjectLabel
 
 // Getenv looks up the caller's environment variables.
 type Getenv func(string) string
