@@ -10,5 +10,5 @@ import (
 )
 
 func main() {
-	os.Exit(applets.Main(os.Args, os.Getenv, applets.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
+	os.Exit(applets.Main(os.Args, os.Getenv, applets.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, buildContext))
 }

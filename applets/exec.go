@@ -65,6 +65,7 @@ func runExec(ctx context.Context, c *call) error {
 		return err
 	}
 	defer eng.Close()
+	opts.PrepareImage = c.prepareImage(eng)
 	t, err := resolveTarget(ctx, eng, target, dir, opts)
 	if err != nil {
 		return err

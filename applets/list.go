@@ -62,14 +62,23 @@ func runList(ctx context.Context, c *call) error {
 	entries := make([]listEntry, 0, len(running))
 	for _, ct := range running {
 		path, _ := environment.WorkspacePath(ct)
+		image, status := ct.Image, ct.State
+		// The engine reports the image's ID instead of the reference the
+		// environment started from once that reference names a newer image.
+		if ref := ct.Labels[environment.ImageLabel]; ref != "" {
+			if ref != image {
+				status = "stale"
+			}
+			image = ref
+		}
 		entries = append(entries, listEntry{
 			Name:    ct.Name,
 			Project: ct.Labels[environment.ProjectLabel],
 			Path:    path,
 			SSH:     ct.SSHAddress(),
-			Status:  ct.State,
+			Status:  status,
 			Started: ct.Created.UTC().Format(time.RFC3339),
-			Image:   ct.Image,
+			Image:   image,
 		})
 	}
 	out := c.stdio.Out

@@ -67,7 +67,9 @@ func runStart(ctx context.Context, c *call) error {
 		return err
 	}
 	defer eng.Close()
-	target, err := environment.Ensure(ctx, eng, dir, flags.options(c))
+	opts := flags.options(c)
+	opts.PrepareImage = c.prepareImage(eng)
+	target, err := environment.Ensure(ctx, eng, dir, opts)
 	if err != nil {
 		return err
 	}

@@ -24,8 +24,8 @@ var LoginShell = []string{"/bin/sh", "-c",
 // Session runs cmd in the target as devuser and returns its exit code. With
 // interactive set and a terminal on both stdin and stdout it allocates a TTY,
 // puts the local terminal in raw mode (restored on every path) and follows
-// its size; otherwise stdout and stderr stay separate and stdin is attached
-// only when it is not a terminal.
+// its size; otherwise stdout and stderr stay separate, and a headless
+// command (not interactive) reads stdin only when it is not a terminal.
 func Session(ctx context.Context, eng *engine.Client, t Target, cmd []string, interactive bool, getenv Getenv, stdio Stdio) (int, error) {
 	tty := interactive && terminal.Is(stdio.In) && terminal.Is(stdio.Out)
 	spec := engine.ExecSpec{
@@ -33,7 +33,9 @@ func Session(ctx context.Context, eng *engine.Client, t Target, cmd []string, in
 		User:    ContainerUser,
 		WorkDir: t.WorkDir,
 		TTY:     tty,
-		Stdin:   stdio.In != nil && (tty || !terminal.Is(stdio.In)),
+		// A headless command gets a terminal's keystrokes only when asked
+		// for a session; piped input always reaches it.
+		Stdin: stdio.In != nil && (interactive || !terminal.Is(stdio.In)),
 	}
 	if term := getenv("TERM"); term != "" {
 		spec.Env = append(spec.Env, "TERM="+term)

@@ -1,0 +1,149 @@
+package applets
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"devenv/internal/engine"
+	"devenv/internal/environment"
+	"devenv/internal/images"
+	"devenv/internal/project"
+)
+
+var buildApplet = applet{
+	name:    "build",
+	summary: "build devenv's images or a project's image",
+	usage: `Usage: devenv build [FLAGS]
+
+Build an image through the Docker engine from the build context embedded in
+devenv (or --context DIR). With no flag, build what 'devenv .' needs here:
+the project's image when ./.devenv/Dockerfile exists, else devenv:latest.
+Missing prerequisites are built first. Images are tagged :latest and
+:<yyyymmdd.hhmmss>; a failed build leaves the previous :latest in place.
+
+Flags:
+  --stage base|devenv  build devenv-base:latest or devenv:latest
+  --tool NAME          build one tool's stage alone as devenv-tool-NAME:latest
+  --tools a,b,c        build devenv:latest with just these tools
+  --project PATH       build PATH/.devenv/Dockerfile, with PATH as context
+  --tag NAME           tag the image NAME instead of its usual name
+  --context DIR        build from DIR instead of the embedded context (also $DEVENV_CONTEXT)
+  --no-cache           do not use the build cache
+  --pull               pull newer base images
+  -v                   print the full build log
+  --list-tools         list the tools, their source and whether they are in the default set
+`,
+	run: runBuild,
+}
+
+func runBuild(ctx context.Context, c *call) error {
+	flags := newFlagSet(c)
+	stage := flags.String("stage", "", "")
+	tool := flags.String("tool", "", "")
+	toolList := flags.String("tools", "", "")
+	projectDir := flags.String("project", "", "")
+	tag := flags.String("tag", "", "")
+	contextDir := flags.String("context", "", "")
+	noCache := flags.Bool("no-cache", false, "")
+	pull := flags.Bool("pull", false, "")
+	verbose := flags.Bool("v", false, "")
+	listTools := flags.Bool("list-tools", false, "")
+	if err := c.parseFlags(flags, c.args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", flags.Arg(0))
+	}
+	buildFS := c.buildContext(*contextDir)
+	if *listTools {
+		return printTools(c, buildFS)
+	}
+	chosen := 0
+	for _, set := range []bool{*stage != "", *tool != "", *toolList != "", *projectDir != ""} {
+		if set {
+			chosen++
+		}
+	}
+	if chosen > 1 && !(chosen == 2 && *stage == "devenv" && *toolList != "") {
+		return usageErrorf("choose one of --stage, --tool, --tools, --project")
+	}
+	if *stage != "" && *stage != "base" && *stage != "devenv" {
+		return usageErrorf("unknown stage %q: use base or devenv", *stage)
+	}
+	if strings.Contains(*tag, ":") {
+		return usageErrorf("--tag takes a name without a tag: devenv adds :latest and a timestamp")
+	}
+
+	plan, err := buildPlan(buildFS, *stage, *tool, *toolList, *projectDir)
+	if err != nil {
+		return err
+	}
+	if *tag != "" {
+		plan.Repo = *tag
+	}
+	eng, err := engine.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	b := c.builder(eng, *contextDir, *verbose, images.Options{NoCache: *noCache, Pull: *pull})
+	if err := b.Build(ctx, plan); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdio.Out, plan.Latest())
+	return nil
+}
+
+// buildPlan picks what to build from the flags; with none, what `devenv .`
+// needs in the current directory.
+func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string) (images.Plan, error) {
+	switch {
+	case stage == "base":
+		return images.BasePlan(buildFS)
+	case toolList != "":
+		return images.DevenvPlan(buildFS, strings.Split(toolList, ","))
+	case stage == "devenv":
+		return images.DevenvPlan(buildFS, nil)
+	case tool != "":
+		return images.ToolPlan(buildFS, tool)
+	}
+	if projectDir == "" {
+		cwd, err := os.Getwd()
+		if err != nil {
+			return images.Plan{}, err
+		}
+		if !images.HasProjectDockerfile(cwd) {
+			return images.DevenvPlan(buildFS, nil)
+		}
+		projectDir = cwd
+	}
+	dir, err := environment.Canonical(projectDir)
+	if err != nil {
+		return images.Plan{}, err
+	}
+	if !images.HasProjectDockerfile(dir) {
+		return images.Plan{}, fmt.Errorf("%s has no %s: create one with `devenv new %s`", projectDir, images.ProjectDockerfile, projectDir)
+	}
+	return images.ProjectPlan(dir, strings.TrimSuffix(project.Identify(dir).ProjectImage(), ":latest"))
+}
+
+func printTools(c *call, buildFS fs.FS) error {
+	tools, err := images.Tools(buildFS)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.stdio.Out, 0, 0, 3, ' ', 0)
+	fmt.Fprintln(tw, "TOOL\tSOURCE\tSET")
+	for _, t := range tools {
+		set := "optional"
+		if t.Default {
+			set = "default"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, t.Source, set)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,120 @@
+package images
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"devenv/internal/engine"
+)
+
+// Builder builds devenv's images from one build context, building what an
+// image needs first when it is missing.
+type Builder struct {
+	Engine  *engine.Client
+	Context fs.FS
+	Options Options
+}
+
+// MissingError: an image is needed, is missing, and devenv cannot build it.
+type MissingError struct{ Image, Fix string }
+
+func (e *MissingError) Error() string { return fmt.Sprintf("image %s is missing: %s", e.Image, e.Fix) }
+
+// planFor knows how to build the images devenv names itself.
+func (b Builder) planFor(ref string) (Plan, bool, error) {
+	switch ref {
+	case BaseRepo + ":latest":
+		p, err := BasePlan(b.Context)
+		return p, true, err
+	case DevenvRepo + ":latest":
+		p, err := DevenvPlan(b.Context, nil)
+		return p, true, err
+	}
+	return Plan{}, false, nil
+}
+
+// Build builds plan after whatever it needs that is missing.
+func (b Builder) Build(ctx context.Context, plan Plan) error {
+	for _, need := range plan.Needs {
+		if err := b.EnsureExists(ctx, need); err != nil {
+			return err
+		}
+	}
+	return Build(ctx, b.Engine, plan, b.Options)
+}
+
+// EnsureExists builds ref when it is missing and devenv knows how.
+func (b Builder) EnsureExists(ctx context.Context, ref string) error {
+	ok, err := b.Engine.ImageExists(ctx, ref)
+	if err != nil || ok {
+		return err
+	}
+	plan, known, err := b.planFor(ref)
+	if err != nil {
+		return err
+	}
+	if !known {
+		return &MissingError{Image: ref, Fix: "build or pull it first"}
+	}
+	fmt.Fprintf(b.Options.Out, "devenv: building %s (first use)\n", ref)
+	return b.Build(ctx, plan)
+}
+
+// EnsureProject builds the project image at dir when it is missing or was
+// built from other inputs than the project's Dockerfile and files now.
+func (b Builder) EnsureProject(ctx context.Context, dir, ref string) error {
+	plan, err := ProjectPlan(dir, strings.TrimSuffix(ref, ":latest"))
+	if err != nil {
+		return err
+	}
+	label, err := b.Engine.ImageLabel(ctx, ref, InputsLabel)
+	switch {
+	case errors.Is(err, engine.ErrNotFound):
+		fmt.Fprintf(b.Options.Out, "devenv: building %s (first use)\n", ref)
+	case err != nil:
+		return err
+	case label == plan.Inputs:
+		return nil
+	default:
+		fmt.Fprintf(b.Options.Out, "devenv: rebuilding %s (%s changed)\n", ref, ProjectDockerfile)
+	}
+	return b.Build(ctx, plan)
+}
+
+// Current reports whether the image a container runs is still what ref
+// names; a rebuilt image makes the container stale.
+func Current(ctx context.Context, eng *engine.Client, containerImageID, ref string) bool {
+	id, err := eng.ImageID(ctx, ref)
+	return err != nil || id == containerImageID
+}
+
+// Prepare makes sure the image a new environment for dir needs exists: a
+// project image is built when missing and rebuilt when its inputs changed,
+// devenv's own images are built when missing, and any other image (named by
+// DEVENV_IMAGE) must exist. With noBuild nothing is built: a missing image is
+// an error that names the command that builds it.
+func (b Builder) Prepare(ctx context.Context, ref, dir string, noBuild bool) error {
+	project := HasProjectDockerfile(dir) && strings.HasPrefix(ref, "devenv-project-")
+	if !noBuild {
+		switch {
+		case project:
+			return b.EnsureProject(ctx, dir, ref)
+		case ref == DevenvRepo+":latest" || ref == BaseRepo+":latest":
+			return b.EnsureExists(ctx, ref)
+		}
+	}
+	ok, err := b.Engine.ImageExists(ctx, ref)
+	if err != nil || ok {
+		return err
+	}
+	switch {
+	case project:
+		return &MissingError{Image: ref, Fix: "build it with `devenv build --project " + dir + "`"}
+	case ref == DevenvRepo+":latest":
+		return &MissingError{Image: ref, Fix: "build it with `devenv build`"}
+	}
+	return &MissingError{Image: ref, Fix: "build it, or unset DEVENV_IMAGE to use devenv's own image"}
+}
