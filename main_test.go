@@ -1,14 +1,9 @@
 package main
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +13,7 @@ import (
 
 	"devenv/applets"
 	"devenv/internal/engine"
+	"devenv/internal/testimage"
 )
 
 // The test binary is devenv itself under every applet name, so scenarios
@@ -32,7 +28,7 @@ func TestMain(m *testing.M) {
 
 // testImage is what scenarios start environments from (via DEVENV_IMAGE),
 // built from Dockerfile.base so the tests never touch a user's devenv:latest.
-const testImage = "devenv-test:latest"
+const testImage = testimage.Ref
 
 // TestScript runs the scenarios that share the engine with each other.
 func TestScript(t *testing.T) {
@@ -84,6 +80,9 @@ func runScripts(t *testing.T, dir string, d *docker, files ...string) {
 type docker struct {
 	reachable bool
 	eng       *engine.Client
+	// dockerdArgv is the engine's command line while a scenario has it
+	// stopped (whole-engine scenarios run one at a time).
+	dockerdArgv []string
 }
 
 var (
@@ -106,7 +105,7 @@ func dockerState(t *testing.T) *docker {
 			}
 			return
 		}
-		if err := ensureTestImage(ctx, eng); err != nil {
+		if err := testimage.Ensure(ctx, eng, "Dockerfile.base"); err != nil {
 			t.Fatalf("building %s: %v", testImage, err)
 		}
 		dockerShared.reachable, dockerShared.eng = true, eng
@@ -117,45 +116,14 @@ func dockerState(t *testing.T) *docker {
 	return dockerShared
 }
 
-// ensureTestImage builds testImage from Dockerfile.base unless an image of
-// the same Dockerfile and user IDs is there already.
-func ensureTestImage(ctx context.Context, eng *engine.Client) error {
-	dockerfile, err := os.ReadFile("Dockerfile.base")
-	if err != nil {
-		return err
-	}
-	uid, gid := os.Getuid(), os.Getgid()
-	if uid == 0 {
-		uid, gid = 1000, 1000
-	}
-	sum := sha256.Sum256(append(dockerfile, []byte(strconv.Itoa(uid)+":"+strconv.Itoa(gid))...))
-	inputs := hex.EncodeToString(sum[:])
-	if label, err := eng.ImageLabel(ctx, testImage, "devenv.test.inputs"); err == nil && label == inputs {
-		return nil
-	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	tw.WriteHeader(&tar.Header{Name: "Dockerfile", Mode: 0o644, Size: int64(len(dockerfile))})
-	tw.Write(dockerfile)
-	tw.Close()
-	var log strings.Builder
-	_, err = eng.Build(ctx, engine.BuildSpec{
-		Context:    &buf,
-		Dockerfile: "Dockerfile",
-		Tags:       []string{testImage},
-		Args:       map[string]string{"USER_UID": strconv.Itoa(uid), "USER_GID": strconv.Itoa(gid)},
-		Labels:     map[string]string{"devenv.test.inputs": inputs},
-	}, func(e engine.BuildEvent) { log.WriteString(e.Stream) })
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
 func (d *docker) condition(cond string) (bool, error) {
 	switch cond {
 	case "docker":
 		return d.reachable, nil
+	case "dockerd-restart":
+		// Stopping the engine ends every container on it: only where the
+		// run says nothing else uses it, as .ci/run does in CI.
+		return d.reachable && os.Getenv("DEVENV_TEST_DOCKERD_RESTART") == "1", nil
 	}
 	return false, &unknownCondition{cond}
 }

@@ -2,8 +2,8 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -31,6 +31,13 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"occupy":   cmdOccupy,
 		"freeport": cmdFreePort,
 		"exits":    cmdExits,
+		// the fault suite's, in fault_cmds_test.go
+		"kill":        d.cmdKill,
+		"published":   d.cmdPublished,
+		"setmatch":    cmdSetMatch,
+		"dockerd":     d.cmdDockerd,
+		"containerid": d.cmdContainerID,
+		"rmi":         d.cmdRmi,
 	}
 }
 
@@ -213,7 +220,7 @@ func (d *docker) cmdInspect(ts *testscript.TestScript, neg bool, args []string) 
 	fmt.Fprintf(&b, "name %s\nstate %s\nuser %s\ninit %t\nssh %s\n", c.Name, c.State, c.User, c.Init, c.SSHAddress())
 	var labels []string
 	for k, v := range c.Labels {
-		if k == "devenv" || strings.HasPrefix(k, "devenv.") && !strings.HasPrefix(k, "devenv.test.") {
+		if k == "devenv" || strings.HasPrefix(k, "devenv.") && k != "devenv.inputs" {
 			labels = append(labels, "label "+k+"="+v)
 		}
 	}
@@ -259,19 +266,28 @@ func (d *docker) cmdForeign(ts *testscript.TestScript, neg bool, args []string) 
 }
 
 // cmdOccupy listens on a free port of 127.0.0.1 for the rest of the
-// scenario and puts its number in VAR.
+// scenario and puts its number in VAR: any free port, or the first free
+// one above ABOVE.
 //
-//	occupy VAR
+//	occupy VAR [ABOVE]
 func cmdOccupy(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: occupy VAR")
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: occupy VAR [ABOVE]")
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if len(args) == 2 {
+		above, perr := strconv.Atoi(args[1])
+		ts.Check(perr)
+		for port := above + 1; port < 65536; port++ {
+			if l, err = net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+				break
+			}
+		}
+	}
 	ts.Check(err)
 	ts.Defer(func() { l.Close() })
 	ts.Setenv(args[0], strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
 }
-
 
 // cmdFreePort puts a port of 127.0.0.1 that was free a moment ago in VAR.
 //
@@ -286,18 +302,31 @@ func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
 	l.Close()
 }
 
-// cmdExits runs a program and checks its exit status; stdout and stderr are
-// kept for the commands that follow, as with exec.
+// cmdExits runs a program and checks its exit status, and with -within
+// that it ended within DURATION; stdout and stderr are kept for the
+// commands that follow, as with exec.
 //
-//	exits STATUS PROG [ARG...]
+//	exits [-within DURATION] STATUS PROG [ARG...]
 func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	var within time.Duration
+	if len(args) > 1 && args[0] == "-within" {
+		var err error
+		within, err = time.ParseDuration(args[1])
+		ts.Check(err)
+		args = args[2:]
+	}
 	if neg || len(args) < 2 {
-		ts.Fatalf("usage: exits STATUS PROG [ARG...]")
+		ts.Fatalf("usage: exits [-within DURATION] STATUS PROG [ARG...]")
 	}
 	want, err := strconv.Atoi(args[0])
 	ts.Check(err)
 	got := 0
-	if err := ts.Exec(args[1], args[2:]...); err != nil {
+	start := time.Now()
+	err = ts.Exec(args[1], args[2:]...)
+	if took := time.Since(start); within > 0 && took > within {
+		ts.Fatalf("%s took %v, want at most %v", args[1], took.Round(time.Millisecond), within)
+	}
+	if err != nil {
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) {
 			ts.Fatalf("%s: %v", args[1], err)
@@ -306,5 +335,20 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdRmi removes images, so a scenario starts without what an earlier run
+// left behind.
+//
+//	rmi REF...
+func (d *docker) cmdRmi(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: rmi REF...")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, ref := range args {
+		ts.Check(d.eng.RemoveImage(ctx, ref))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os/signal"
 	"path/filepath"
 	"sort"
@@ -33,6 +34,7 @@ type call struct {
 	env     Getenv
 	stdio   Stdio
 	applets []applet // the table, for help; passed in to keep initialisation acyclic
+	context fs.FS    // the embedded build context
 }
 
 type applet struct {
@@ -50,8 +52,17 @@ const Program = "devenv"
 var table = []applet{
 	startApplet,
 	execApplet,
+	sshApplet,
+	sshConfigApplet,
+	sshProxyApplet,
 	listApplet,
 	stopApplet,
+	buildApplet,
+	newApplet,
+	volumesApplet,
+	initApplet,
+	promptApplet,
+	installApplet,
 	helpApplet,
 }
 
@@ -79,11 +90,14 @@ func Names() []string {
 // Main dispatches on argv[0] (devenv-list …) and then on the first argument
 // (devenv list …); anything else goes to the default applet, which starts
 // and attaches to an environment. It returns the process exit code.
-func Main(argv []string, env Getenv, stdio Stdio) int {
+func Main(argv []string, env Getenv, stdio Stdio, buildContext fs.FS) int {
+	if env("COMP_LINE") != "" { // a shell asks for completions: see complete.go
+		return runCompletion(env, buildContext)
+	}
 	a, prog, args := dispatch(argv)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	err := a.run(ctx, &call{prog: prog, usage: a.usage, args: args, env: env, stdio: stdio, applets: table})
+	err := a.run(ctx, &call{prog: prog, usage: a.usage, args: args, env: env, stdio: stdio, applets: table, context: buildContext})
 	return report(err, prog, stdio.Err)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/mount"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/go-connections/nat"
@@ -49,6 +51,9 @@ type Container struct {
 	Mounts  []Mount
 	Init    bool
 	User    string
+	// Published is every published port ("22/tcp on 127.0.0.1:32768"),
+	// sorted; from Inspect only.
+	Published []string
 }
 
 // Running reports whether the container's main process runs.
@@ -146,6 +151,12 @@ func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error
 		ct.Init = *r.HostConfig.Init
 	}
 	if r.NetworkSettings != nil {
+		for port, bindings := range r.NetworkSettings.Ports {
+			for _, b := range bindings {
+				ct.Published = append(ct.Published, string(port)+" on "+net.JoinHostPort(b.HostIP, b.HostPort))
+			}
+		}
+		sort.Strings(ct.Published)
 		for _, b := range r.NetworkSettings.Ports[sshPort] {
 			if port, err := strconv.Atoi(b.HostPort); err == nil && port != 0 {
 				ct.SSHIP, ct.SSHPort = b.HostIP, port
@@ -245,29 +256,22 @@ func (c *Client) Remove(ctx context.Context, id string) error {
 func (c *Client) Stop(ctx context.Context, id string, grace time.Duration) error {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	waitCtx, stopWaiting := context.WithCancel(ctx)
-	defer stopWaiting()
-	// Ask for the removal event before stopping, or it can pass unseen.
-	removed, waitErr := c.api.ContainerWait(waitCtx, id, container.WaitConditionRemoved)
+	// Ask for the removal before stopping, or it can pass unseen.
+	removed, waitErr := c.api.ContainerWait(ctx, id, container.WaitConditionRemoved)
 	seconds := int(grace / time.Second)
-	if err := c.api.ContainerStop(ctx, id, container.StopOptions{Timeout: &seconds}); err != nil {
-		if err := c.wrap(err); !errors.Is(err, ErrNotFound) {
-			return err
+	if err := c.wrap(c.api.ContainerStop(ctx, id, container.StopOptions{Timeout: &seconds})); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil
 		}
-		return nil
+		return fmt.Errorf("stop %s: %w", id, err)
 	}
 	select {
 	case <-removed:
-		return nil
-	case err := <-waitErr:
-		if err := c.wrap(err); err != nil && !errors.Is(err, ErrNotFound) {
-			// Not created with --rm (or wait unsupported): it is stopped, which is what was asked.
-			return nil
-		}
-		return nil
+	case <-waitErr: // already gone, or not a --rm container: stopped is what was asked
 	case <-ctx.Done():
 		return fmt.Errorf("stop %s: %w", id, ctx.Err())
 	}
+	return nil
 }
 
 // ImageExists reports whether ref names a local image.
@@ -298,4 +302,49 @@ func (c *Client) ImageLabel(ctx context.Context, ref, label string) (string, err
 		return "", nil
 	}
 	return r.Config.Labels[label], nil
+}
+
+// ImageID returns the ID of a local image.
+func (c *Client) ImageID(ctx context.Context, ref string) (string, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	r, err := c.api.ImageInspect(ctx, ref)
+	if err != nil {
+		return "", c.wrap(err)
+	}
+	return r.ID, nil
+}
+
+// RemoveImage untags and removes a local image; a missing one is no error.
+func (c *Client) RemoveImage(ctx context.Context, ref string) error {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	_, err := c.api.ImageRemove(ctx, ref, image.RemoveOptions{Force: true, PruneChildren: true})
+	if err := c.wrap(err); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// InspectName returns the container called exactly name. Unlike Inspect it
+// never takes name for an ID prefix: a directory called "a" or "cafe" must
+// not pick whichever container's ID starts so. ErrNotFound when no
+// container has that name (or that full ID).
+func (c *Client) InspectName(ctx context.Context, name string) (Container, error) {
+	ct, err := c.Inspect(ctx, name)
+	if err != nil && strings.Contains(strings.ToLower(err.Error()), "multiple ids found with provided prefix") {
+		return Container{}, fmt.Errorf("%w: no container named %s", ErrNotFound, name)
+	}
+	if err == nil && ct.Name != name && ct.ID != name {
+		return Container{}, fmt.Errorf("%w: no container named %s", ErrNotFound, name)
+	}
+	return ct, err
+}
+
+// Kill sends SIGKILL to a container's processes, as `docker kill` does; the
+// engine then removes a container created to remove itself.
+func (c *Client) Kill(ctx context.Context, id string) error {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	return c.wrap(c.api.ContainerKill(ctx, id, "KILL"))
 }

@@ -30,7 +30,14 @@ type Options struct {
 	Port     string // --port, as given; "" when absent
 	Env      Getenv
 	Warnings io.Writer // where notes such as "SSH: 127.0.0.1:PORT" go
+	// PrepareImage makes sure the image a new environment needs exists,
+	// building it when it can; nil only checks that it exists.
+	PrepareImage func(ctx context.Context, image, dir string) error
 }
+
+// ImageLabel records on an environment the image reference it was started
+// from; the engine reports an ID instead once that reference moves on.
+const ImageLabel = "devenv.image"
 
 // Target is a running environment and where a session in it starts.
 type Target struct {
@@ -159,7 +166,14 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err != nil {
 		return Target{}, err
 	}
-	if err := checkImage(ctx, eng, spec.Image, dir, opts.Env); err != nil {
+	prepare := opts.PrepareImage
+	if prepare == nil {
+		prepare = func(ctx context.Context, image, dir string) error { return checkImage(ctx, eng, image, dir) }
+	}
+	if err := prepare(ctx, spec.Image, dir); err != nil {
+		return Target{}, err
+	}
+	if err := ensureVolumes(ctx, eng); err != nil {
 		return Target{}, err
 	}
 	deadline := time.Now().Add(60 * time.Second)
@@ -260,6 +274,7 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 	}
 	home := opts.Env("HOME")
 	mounts := []engine.Mount{{Source: dir, Target: id.Workspace}}
+	mounts = append(mounts, volumeMounts()...)
 	mounts = append(mounts, configMounts(home)...)
 	env := []string{}
 	if sock := opts.Env("SSH_AUTH_SOCK"); sock != "" {
@@ -268,17 +283,23 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 			env = append(env, "SSH_AUTH_SOCK=/ssh-agent")
 		}
 	}
+	image := imageFor(dir, id, opts.Env)
+	ssh, err := prepareSSH(name, opts)
+	if err != nil {
+		return engine.ContainerSpec{}, err
+	}
+	mounts = append(mounts, ssh.mounts...)
 	return engine.ContainerSpec{
 		Name:     name,
-		Image:    imageFor(dir, id, opts.Env),
+		Image:    image,
 		Hostname: id.Hostname,
 		User:     ContainerUser,
 		WorkDir:  id.Workspace,
 		Cmd:      mainProcess,
 		Env:      env,
-		Labels:   map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label},
+		Labels:   map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image},
 		Mounts:   mounts,
-		SSHIP:    "127.0.0.1",
+		SSHIP:    ssh.bind,
 		SSHPort:  port,
 	}, nil
 }
@@ -286,10 +307,13 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 // mainProcess starts sshd (as root, through the image's sudo, so it can
 // switch to devuser per login) and then idles; the init process (Init: true)
 // reaps zombies and forwards the stop signal, so stop is immediate.
+// devenv's host key is named first with -h: sshd presents the first key of
+// each type, and devenv's known_hosts pins that one.
 var mainProcess = []string{"/bin/sh", "-c", `sudo -n /bin/sh -c '
   test -s /etc/devenv/ssh_host_ed25519_key || test -s /etc/ssh/ssh_host_ed25519_key ||
     ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key
-  mkdir -p /run/sshd && exec /usr/sbin/sshd -E /var/log/sshd.log' ||
+  test -s /etc/devenv/ssh_host_ed25519_key && set -- -h /etc/devenv/ssh_host_ed25519_key
+  mkdir -p /run/sshd && exec /usr/sbin/sshd "$@" -E /var/log/sshd.log' ||
   echo "devenv: sshd did not start; SSH into this environment will not work" >&2
 exec sleep infinity`}
 
@@ -329,7 +353,7 @@ func imageFor(dir string, id project.Identity, getenv Getenv) string {
 	return project.DefaultImage
 }
 
-func checkImage(ctx context.Context, eng *engine.Client, image, dir string, getenv Getenv) error {
+func checkImage(ctx context.Context, eng *engine.Client, image, dir string) error {
 	ok, err := eng.ImageExists(ctx, image)
 	if err != nil || ok {
 		return err
@@ -345,7 +369,7 @@ func checkImage(ctx context.Context, eng *engine.Client, image, dir string, gete
 // the working directory; ok is false when no container has that name. A
 // container that exists but lacks devenv=true is an error.
 func ByName(ctx context.Context, eng *engine.Client, name string) (Target, bool, error) {
-	c, err := eng.Inspect(ctx, name)
+	c, err := eng.InspectName(ctx, name)
 	switch {
 	case errors.Is(err, engine.ErrNotFound):
 		return Target{}, false, nil

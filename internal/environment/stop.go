@@ -29,7 +29,7 @@ func ResolveStop(ctx context.Context, eng *engine.Client, arg, nameOverride stri
 		return nameOverride, nil
 	}
 	if LooksLikeName(arg) {
-		c, err := eng.Inspect(ctx, arg)
+		c, err := eng.InspectName(ctx, arg)
 		switch {
 		case err == nil && !c.Devenv():
 			return "", &ForeignContainerError{Name: c.Name}
