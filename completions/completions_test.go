@@ -1,0 +1,137 @@
+package completions
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/posener/complete/v2"
+)
+
+// apps stand in for the applet table: usage texts shaped like the real ones.
+var apps = []App{
+	{Name: Program, Usage: "Usage: devenv [--port N] [--name NAME] [PATH]\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
+	{Name: "exec", Usage: "Usage: devenv exec\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
+	{Name: "ssh", Usage: "Usage: devenv ssh\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
+	{Name: "list", Usage: "Usage: devenv list\n\nFlags:\n  --format F  table (default) or json\n  -q          print names only\n"},
+	{Name: "stop", Usage: "Usage: devenv stop\n\nFlags:\n  --all        stop every running devenv environment\n  --name NAME  stop the environment started with --name NAME\n"},
+	{Name: "build", Usage: "Usage: devenv build\n\nFlags:\n  --stage base|devenv  build\n  --tool NAME          one tool\n  --tools a,b,c        these tools\n  --no-cache           no cache\n  -v                   verbose\n"},
+	{Name: "new", Usage: "Usage: devenv new\n\nFlags:\n  --template NAME  the template\n  --force          replace\n"},
+	{Name: "init", Usage: "Usage: devenv init\n\nFlags:\n  --prompt  also the prompt\n"},
+	{Name: "help", Usage: "Usage: devenv help [COMMAND]\n"},
+}
+
+var commands = []string{"exec", "ssh", "list", "stop", "build", "new", "init", "help"}
+
+func testTree(t *testing.T) *Tree {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{"cmpl/alpha", "cmpl/beta", ".hidden"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	return New(apps, Sources{
+		Environments: func() []string { return []string{"devenv-cmpl-alpha", "devenv-cmpl-beta"} },
+		Tools:        func() []string { return []string{"go", "jq", "node", "nvim"} },
+		Templates:    func() []string { return []string{"project", "go"} },
+	})
+}
+
+// check completes line, which starts with the program's name, and compares
+// the candidates with want, in any order.
+func check(t *testing.T, tree *Tree, line string, want ...string) {
+	t.Helper()
+	c := tree.For(line)
+	if c == nil {
+		t.Fatalf("%q: no completer", line)
+	}
+	_, rest, _ := strings.Cut(line, " ")
+	complete.Test(t, c, rest, want)
+}
+
+func TestDevenv(t *testing.T) {
+	tree := testTree(t)
+	check(t, tree, "devenv ", append([]string{"--port", "--name", "-h", "cmpl/"}, commands...)...)
+	check(t, tree, "devenv st", "stop")
+	check(t, tree, "devenv cm", "cmpl/alpha/", "cmpl/beta/", "cmpl/")
+	check(t, tree, "devenv .h", ".hidden/")
+	check(t, tree, "devenv -", "--port", "--name", "-h")
+	check(t, tree, "devenv --port 8022 ", "--port", "--name", "-h", "cmpl/")
+	check(t, tree, "devenv help ", append([]string{"-h"}, commands...)...)
+}
+
+func TestTargets(t *testing.T) {
+	tree := testTree(t)
+	targets := []string{"devenv-cmpl-alpha", "devenv-cmpl-beta", ".", "cmpl/"}
+	check(t, tree, "devenv stop ", append([]string{"--all", "--name", "-h"}, targets...)...)
+	check(t, tree, "devenv-stop ", append([]string{"--all", "--name", "-h"}, targets...)...)
+	check(t, tree, "/usr/local/bin/devenv-stop devenv-cmpl-alpha ", append([]string{"--all", "--name", "-h"}, targets...)...)
+	check(t, tree, "devenv stop devenv-cmpl-a", "devenv-cmpl-alpha")
+	check(t, tree, "devenv stop --", "--all", "--name", "--help")
+	check(t, tree, "devenv stop --name ", "devenv-cmpl-alpha", "devenv-cmpl-beta")
+	check(t, tree, "devenv exec ", append([]string{"--port", "--name", "-h"}, targets...)...)
+	check(t, tree, "devenv-exec --name x ", append([]string{"--port", "--name", "-h"}, targets...)...)
+	check(t, tree, "devenv-ssh ", append([]string{"--port", "--name", "-h"}, targets...)...)
+	check(t, tree, "devenv ssh devenv-cmpl-beta ", "--port", "--name", "-h", "--")
+	for _, line := range []string{"devenv exec . -- ", "devenv-ssh x -- ls ", "devenv"} {
+		if c := tree.For(line); c != nil {
+			t.Errorf("%q: want no completion after --, got a completer", line)
+		}
+	}
+}
+
+func TestValues(t *testing.T) {
+	tree := testTree(t)
+	check(t, tree, "devenv list -", "--format", "-q", "-h")
+	check(t, tree, "devenv list --format ", "table", "json")
+	check(t, tree, "devenv list --format=j", "json")
+	check(t, tree, "devenv build --stage ", "base", "devenv")
+	check(t, tree, "devenv build --tool ", "go", "jq", "node", "nvim")
+	check(t, tree, "devenv build --tool=n", "node", "nvim")
+	check(t, tree, "devenv build --tools go,", "go,jq", "go,node", "go,nvim")
+	check(t, tree, "devenv build --", "--stage", "--tool", "--tools", "--no-cache", "--help")
+	check(t, tree, "devenv new --template ", "project", "go")
+	check(t, tree, "devenv new --force c", "cmpl/alpha/", "cmpl/beta/", "cmpl/")
+	check(t, tree, "devenv init ", "--prompt", "-h", "bash", "zsh", "fish")
+}
+
+func TestUsageFlags(t *testing.T) {
+	flags, ok := usageFlags(apps[5].Usage)
+	if !ok {
+		t.Fatal("no Flags section found")
+	}
+	var got []string
+	for _, f := range flags {
+		got = append(got, f.Name+map[bool]string{true: "=", false: ""}[f.Value != nil])
+	}
+	if want := "stage= tool= tools= no-cache v"; strings.Join(got, " ") != want {
+		t.Errorf("flags %q, want %q", strings.Join(got, " "), want)
+	}
+	if _, ok := usageFlags("Usage: devenv help [COMMAND]\n"); ok {
+		t.Error("a usage without a Flags section has flags")
+	}
+}
+
+// An engine that accepts connections and never answers costs completion
+// DockerTimeout, not more, and yields nothing.
+func TestRunningNamesGivesUp(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	t.Setenv("DOCKER_HOST", "tcp://"+l.Addr().String())
+	start := time.Now()
+	names := RunningNames(DockerTimeout)
+	if elapsed := time.Since(start); elapsed > DockerTimeout+200*time.Millisecond {
+		t.Errorf("RunningNames took %v with a silent engine, want about %v", elapsed, DockerTimeout)
+	}
+	if names != nil {
+		t.Errorf("RunningNames = %q from a silent engine, want nothing", names)
+	}
+}
