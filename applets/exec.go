@@ -52,29 +52,41 @@ func runExec(ctx context.Context, c *call) error {
 		return usageErrorf("no command given after --")
 	}
 
-	opts := flags.options(c)
-	// A path is checked before the engine is asked anything.
-	var dir string
-	if !environment.LooksLikeName(target) || opts.Name != "" {
-		if dir, err = environment.Canonical(target); err != nil {
-			return err
-		}
-	}
-	eng, err := engine.Connect(ctx)
+	eng, t, err := c.openTarget(ctx, target, flags)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	opts.PrepareImage = c.prepareImage(eng)
-	t, err := resolveTarget(ctx, eng, target, dir, opts)
-	if err != nil {
-		return err
-	}
 	code, err := environment.Session(ctx, eng, t, cmd, false, environment.Getenv(c.env), environment.Stdio(c.stdio))
 	if err != nil {
 		return err
 	}
 	return exitStatus(code)
+}
+
+// openTarget connects to the engine and finds, or starts, the environment
+// TARGET names. A path is checked before the engine is asked anything. The
+// caller closes the engine.
+func (c *call) openTarget(ctx context.Context, target string, flags startFlags) (*engine.Client, environment.Target, error) {
+	opts := flags.options(c)
+	var dir string
+	if !environment.LooksLikeName(target) || opts.Name != "" {
+		var err error
+		if dir, err = environment.Canonical(target); err != nil {
+			return nil, environment.Target{}, err
+		}
+	}
+	eng, err := engine.Connect(ctx)
+	if err != nil {
+		return nil, environment.Target{}, err
+	}
+	opts.PrepareImage = c.prepareImage(eng)
+	t, err := resolveTarget(ctx, eng, target, dir, opts)
+	if err != nil {
+		eng.Close()
+		return nil, environment.Target{}, err
+	}
+	return eng, t, nil
 }
 
 // resolveTarget turns a TARGET into a running environment: an environment's

@@ -76,23 +76,11 @@ func runSSH(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	opts := flags.options(c)
-	var dir string
-	if !environment.LooksLikeName(target) || opts.Name != "" {
-		if dir, err = environment.Canonical(target); err != nil {
-			return err
-		}
-	}
-	eng, err := engine.Connect(ctx)
+	eng, t, err := c.openTarget(ctx, target, flags)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	opts.PrepareImage = c.prepareImage(eng)
-	t, err := resolveTarget(ctx, eng, target, dir, opts)
-	if err != nil {
-		return err
-	}
 	if err := sshReady(store, t.Container); err != nil {
 		return err
 	}
