@@ -171,3 +171,13 @@ func (d *docker) setup(env *testscript.Env) error {
 	})
 	return nil
 }
+
+// TestFullImage builds the full default image and checks every tool in it.
+// It takes minutes and gigabytes, so it runs only when asked:
+// DEVENV_TEST_FULL_IMAGE=1 go test -run TestFullImage -timeout 30m .
+func TestFullImage(t *testing.T) {
+	if os.Getenv("DEVENV_TEST_FULL_IMAGE") == "" {
+		t.Skip("opt-in: set DEVENV_TEST_FULL_IMAGE=1")
+	}
+	runScripts(t, "testdata/full-image", dockerState(t))
+}

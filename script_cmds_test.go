@@ -32,12 +32,12 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"freeport": cmdFreePort,
 		"exits":    cmdExits,
 		// the fault suite's, in fault_cmds_test.go
-		"kill":        d.cmdKill,
-		"published":   d.cmdPublished,
-		"setmatch":    cmdSetMatch,
-		"dockerd":     d.cmdDockerd,
-		"containerid": d.cmdContainerID,
-		"rmi":         d.cmdRmi,
+		"killcontainer": d.cmdKillContainer,
+		"published":     d.cmdPublished,
+		"setmatch":      cmdSetMatch,
+		"dockerd":       d.cmdDockerd,
+		"containerid":   d.cmdContainerID,
+		"rmi":           d.cmdRmi,
 	}
 }
 

@@ -348,3 +348,24 @@ func (c *Client) Kill(ctx context.Context, id string) error {
 	defer cancel()
 	return c.wrap(c.api.ContainerKill(ctx, id, "KILL"))
 }
+
+// WaitNotRunning waits up to timeout for a container to stop running and
+// reports whether it has; a container that is gone has stopped.
+func (c *Client) WaitNotRunning(ctx context.Context, name string, timeout time.Duration) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	stopped, errs := c.api.ContainerWait(ctx, name, container.WaitConditionNotRunning)
+	select {
+	case <-stopped:
+		return true, nil
+	case err := <-errs:
+		switch err := c.wrap(err); {
+		case ctx.Err() != nil:
+			return false, nil // still running when the time was up
+		case errors.Is(err, ErrNotFound):
+			return true, nil
+		default:
+			return false, err
+		}
+	}
+}

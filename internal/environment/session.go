@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"devenv/internal/engine"
 	"devenv/internal/terminal"
@@ -57,7 +58,7 @@ func Session(ctx context.Context, eng *engine.Client, t Target, cmd []string, in
 		}
 	}
 	code, err := eng.Exec(ctx, t.Container.Name, spec, execIO)
-	if err == nil && code != 0 && !stillRunning(ctx, eng, t.Container.Name) {
+	if err == nil && code != 0 && !stillRunning(ctx, eng, t.Container.Name, code) {
 		err = engine.ErrGone
 	}
 	if errors.Is(err, engine.ErrGone) {
@@ -67,8 +68,16 @@ func Session(ctx context.Context, eng *engine.Client, t Target, cmd []string, in
 }
 
 // stillRunning tells a command that failed from an environment that died
-// under it (killed from outside, say).
-func stillRunning(ctx context.Context, eng *engine.Client, name string) bool {
+// under it (killed from outside, say). A command ended by SIGKILL or
+// SIGTERM, the signals a stopping container deals out, may have died with
+// its container before the engine noticed the container stop: then it
+// waits a moment for the engine to catch up. Other statuses (130 after a
+// Ctrl-C, say) never wait.
+func stillRunning(ctx context.Context, eng *engine.Client, name string, code int) bool {
+	if code == 128+9 || code == 128+15 {
+		stopped, err := eng.WaitNotRunning(ctx, name, 2*time.Second)
+		return err != nil || !stopped
+	}
 	c, err := eng.Inspect(ctx, name)
 	return err != nil && !errors.Is(err, engine.ErrNotFound) || err == nil && c.Running()
 }
