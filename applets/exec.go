@@ -26,10 +26,7 @@ Flags:
 }
 
 func runExec(ctx context.Context, c *call) error {
-	before, cmd := c.args, []string(nil)
-	if i := slices.Index(c.args, "--"); i >= 0 {
-		before, cmd = c.args[:i], c.args[i+1:]
-	}
+	before, cmd := splitAtDashes(c.args)
 	var flags startFlags
 	fs := newFlagSet(c)
 	flags.register(fs)
@@ -62,6 +59,16 @@ func runExec(ctx context.Context, c *call) error {
 		return err
 	}
 	return exitStatus(code)
+}
+
+// splitAtDashes splits args at the first "--": devenv's own flags and
+// target before it, what goes to the command (or ssh) after it, which is nil
+// when there is no "--" at all.
+func splitAtDashes(args []string) (before, after []string) {
+	if i := slices.Index(args, "--"); i >= 0 {
+		return args[:i], args[i+1:]
+	}
+	return args, nil
 }
 
 // openTarget connects to the engine and finds, or starts, the environment

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"devenv/internal/engine"
 	"devenv/internal/environment"
 	"devenv/shell"
 )
@@ -97,38 +96,17 @@ func workingDir() (string, error) {
 	return filepath.EvalSymlinks(dir)
 }
 
-// runningWithin lists the running environments, giving up after timeout
-// whatever the engine does.
+// runningWithin lists the running environments' workspaces, giving up
+// after timeout whatever the engine does.
 func runningWithin(timeout time.Duration) shell.Lister {
 	return func(ctx context.Context) ([]shell.Workspace, error) {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		type result struct {
-			ws  []shell.Workspace
-			err error
-		}
-		answer := make(chan result, 1)
-		go func() {
-			eng, err := engine.Connect(ctx)
-			if err != nil {
-				answer <- result{err: err}
-				return
+		running, err := environment.RunningWithin(ctx, timeout)
+		var ws []shell.Workspace
+		for _, ct := range running {
+			if path, ok := environment.WorkspacePath(ct); ok {
+				ws = append(ws, shell.Workspace{Path: path, Name: ct.Name, Port: ct.SSHPort})
 			}
-			defer eng.Close()
-			running, err := eng.List(ctx)
-			var ws []shell.Workspace
-			for _, ct := range running {
-				if path, ok := environment.WorkspacePath(ct); ok {
-					ws = append(ws, shell.Workspace{Path: path, Name: ct.Name, Port: ct.SSHPort})
-				}
-			}
-			answer <- result{ws, err}
-		}()
-		select {
-		case r := <-answer:
-			return r.ws, r.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
 		}
+		return ws, err
 	}
 }

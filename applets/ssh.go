@@ -8,7 +8,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -50,10 +49,7 @@ Flags:
 const sshUser = environment.ContainerUser
 
 func runSSH(ctx context.Context, c *call) error {
-	before, passthrough := c.args, []string(nil)
-	if i := slices.Index(c.args, "--"); i >= 0 {
-		before, passthrough = c.args[:i], c.args[i+1:]
-	}
+	before, passthrough := splitAtDashes(c.args)
 	var flags startFlags
 	fs := newFlagSet(c)
 	flags.register(fs)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"devenv/internal/engine"
+	"devenv/internal/environment"
 )
 
 // DockerTimeout bounds what completion asks the engine: past it the
@@ -16,33 +16,13 @@ const DockerTimeout = 300 * time.Millisecond
 // when the engine does not answer within timeout. It never reports an error:
 // anything it printed would become a candidate.
 func RunningNames(timeout time.Duration) []string {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	answer := make(chan []string, 1)
-	go func() {
-		eng, err := engine.Connect(ctx)
-		if err != nil {
-			answer <- nil
-			return
-		}
-		defer eng.Close()
-		running, err := eng.List(ctx)
-		if err != nil {
-			answer <- nil
-			return
-		}
-		names := make([]string, 0, len(running))
-		for _, c := range running {
-			names = append(names, c.Name)
-		}
-		answer <- names
-	}()
-	// The engine client honours ctx, but the deadline is kept here too, so
-	// nothing it does can stretch it.
-	select {
-	case names := <-answer:
-		return names
-	case <-ctx.Done():
+	running, err := environment.RunningWithin(context.Background(), timeout)
+	if err != nil {
 		return nil
 	}
+	names := make([]string, 0, len(running))
+	for _, c := range running {
+		names = append(names, c.Name)
+	}
+	return names
 }

@@ -392,3 +392,33 @@ func WorkspacePath(c engine.Container) (string, bool) {
 	src, _, ok := workspaceOf(c)
 	return src, ok
 }
+
+// RunningWithin lists the running environments for callers that must never
+// wait long (the prompt hook, completion): past timeout it gives up with the
+// context's error. The engine client honours ctx, but the deadline is kept
+// here too, so nothing the engine does can stretch it.
+func RunningWithin(ctx context.Context, timeout time.Duration) ([]engine.Container, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type result struct {
+		running []engine.Container
+		err     error
+	}
+	answer := make(chan result, 1)
+	go func() {
+		eng, err := engine.Connect(ctx)
+		if err != nil {
+			answer <- result{err: err}
+			return
+		}
+		defer eng.Close()
+		running, err := eng.List(ctx)
+		answer <- result{running, err}
+	}()
+	select {
+	case r := <-answer:
+		return r.running, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
