@@ -42,6 +42,7 @@ type applet struct {
 	summary string
 	usage   string // synopsis and flags, printed by --help
 	run     func(ctx context.Context, c *call) error
+	hidden  bool // started by devenv itself: not in help, completion or links
 }
 
 // Program is the binary's name, the default applet's name and the prefix of
@@ -64,6 +65,7 @@ var table = []applet{
 	promptApplet,
 	installApplet,
 	helpApplet,
+	channelApplet,
 }
 
 func lookup(name string) (applet, bool) {
@@ -79,7 +81,7 @@ func lookup(name string) (applet, bool) {
 func Names() []string {
 	names := []string{Program}
 	for _, a := range table {
-		if a.name != Program && a.name != "help" {
+		if a.name != Program && a.name != "help" && !a.hidden {
 			names = append(names, Program+"-"+a.name)
 		}
 	}

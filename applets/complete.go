@@ -26,6 +26,9 @@ func runCompletion(env Getenv, buildContext fs.FS) int {
 	text = text[:cursor(text, env("COMP_POINT"))]
 	apps := make([]completions.App, 0, len(table))
 	for _, a := range table {
+		if a.hidden {
+			continue
+		}
 		apps = append(apps, completions.App{Name: a.name, Usage: a.usage})
 	}
 	c := completions.New(apps, sources(env, buildContext)).For(text)

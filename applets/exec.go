@@ -2,6 +2,7 @@ package applets
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"devenv/internal/engine"
@@ -49,11 +50,29 @@ func runExec(ctx context.Context, c *call) error {
 		return usageErrorf("no command given after --")
 	}
 
+	via, err := execPath(c.env)
+	if err != nil {
+		return err
+	}
+	if via != execEngine {
+		if code, ok, err := c.warmExec(target, flags, cmd); ok {
+			return exitOrError(code, err)
+		}
+	}
 	eng, t, err := c.openTarget(ctx, target, flags)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
+	if via != execEngine {
+		code, ok, err := c.channelExec(t, cmd, via)
+		if ok {
+			return exitOrError(code, err)
+		}
+		if via == execChannel {
+			return fmt.Errorf("DEVENV_EXEC_PATH=channel, but the channel to %s could not be opened: see %s", t.Container.Name, channelLog(c.env, t.Container.Name))
+		}
+	}
 	code, err := environment.Session(ctx, eng, t, cmd, false, environment.Getenv(c.env), environment.Stdio(c.stdio))
 	if err != nil {
 		return err

@@ -31,6 +31,9 @@ func runHelp(ctx context.Context, c *call) error {
 	var b strings.Builder
 	b.WriteString("devenv gives every project directory its own long-lived Docker container.\n\nUsage:\n")
 	for _, a := range c.applets {
+		if a.hidden {
+			continue
+		}
 		synopsis, _, _ := strings.Cut(strings.TrimPrefix(a.usage, "Usage: "), "\n")
 		fmt.Fprintf(&b, "  %s\n      %s\n", synopsis, a.summary)
 	}

@@ -34,9 +34,7 @@ func Session(ctx context.Context, eng *engine.Client, t Target, cmd []string, in
 		User:    ContainerUser,
 		WorkDir: t.WorkDir,
 		TTY:     tty,
-		// A headless command gets a terminal's keystrokes only when asked
-		// for a session; piped input always reaches it.
-		Stdin: stdio.In != nil && (interactive || !terminal.Is(stdio.In)),
+		Stdin:   ReadsStdin(stdio, interactive),
 	}
 	if term := getenv("TERM"); term != "" {
 		spec.Env = append(spec.Env, "TERM="+term)
@@ -65,6 +63,13 @@ func Session(ctx context.Context, eng *engine.Client, t Target, cmd []string, in
 		return -1, fmt.Errorf("%s stopped while this session was attached; `devenv .` starts a fresh one", t.Container.Name)
 	}
 	return code, err
+}
+
+// ReadsStdin reports whether a session passes stdin on: a headless command
+// (not interactive) gets a terminal's keystrokes only when asked for a
+// session; piped input always reaches it.
+func ReadsStdin(stdio Stdio, interactive bool) bool {
+	return stdio.In != nil && (interactive || !terminal.Is(stdio.In))
 }
 
 // stillRunning tells a command that failed from an environment that died

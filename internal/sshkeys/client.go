@@ -56,12 +56,14 @@ func quoteWord(v string) string {
 func ProxyCommand(argv ...string) Option {
 	words := make([]string, len(argv))
 	for i, a := range argv {
-		words[i] = shellQuote(a)
+		words[i] = ShellQuote(a)
 	}
 	return Option{"ProxyCommand", strings.Join(words, " ")}
 }
 
-func shellQuote(s string) string {
+// ShellQuote quotes s as one word for a POSIX shell, leaving words that need
+// no quoting as they are.
+func ShellQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:,@") == "" {
 		return s
 	}

@@ -1,0 +1,89 @@
+package applets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"devenv/internal/channel"
+	"devenv/internal/engine"
+	"devenv/internal/environment"
+	"devenv/internal/sshkeys"
+)
+
+// channelApplet holds an environment's warm-exec channel (see package
+// channel). devenv exec starts it; no one types it, so help leaves it out,
+// and its name cannot be a project directory's by accident.
+var channelApplet = applet{
+	name:    "_channel",
+	hidden:  true,
+	summary: "hold the warm-exec channel of a running environment (started by devenv exec)",
+	usage: `Usage: devenv _channel NAME
+
+Started by devenv exec in its own session: holds an SSH connection to the
+running environment NAME and serves commands over a socket in devenv's
+state directory, until the environment stops, devenv stop closes it, or it
+has been idle for 10 minutes. Its standard output says how setting up went.
+`,
+	run: runChannel,
+}
+
+// channelDialWait is how long a holder keeps trying while a new
+// environment's sshd starts.
+const channelDialWait = 30 * time.Second
+
+func runChannel(ctx context.Context, c *call) error {
+	// The caller stops reading the setup report when it stops caring.
+	signal.Ignore(syscall.SIGPIPE)
+	if len(c.args) != 1 {
+		return usageErrorf("want NAME")
+	}
+	name := c.args[0]
+	fail := func(err error) error {
+		fmt.Fprintf(c.stdio.Out, "fail: %v\n", err)
+		return err
+	}
+	store, err := sshkeys.Open(c.env)
+	if err != nil {
+		return fail(err)
+	}
+	eng, err := engine.Connect(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	t, ok, err := environment.ByName(ctx, eng, name)
+	eng.Close()
+	switch {
+	case err != nil:
+		return fail(err)
+	case !ok:
+		return fail(&environment.NotRunningError{Target: name})
+	}
+	if err := sshReady(store, t.Container); err != nil {
+		return fail(err)
+	}
+	if t.Container.SSHPort == 0 {
+		return fail(errors.New("no published SSH port"))
+	}
+	cfg, err := store.ClientConfig(name, sshUser)
+	if err != nil {
+		return fail(err)
+	}
+	src, _ := environment.WorkspacePath(t.Container)
+	return channel.Serve(ctx, channel.Config{
+		StateDir:     store.Dir(),
+		Name:         name,
+		ContainerID:  t.Container.ID,
+		Addr:         net.JoinHostPort(environment.SSHHost(t.Container), strconv.Itoa(t.Container.SSHPort)),
+		SSH:          cfg,
+		WorkspaceSrc: src,
+		WorkspaceDst: t.WorkDir,
+		DialWait:     channelDialWait,
+		Ready:        c.stdio.Out,
+	})
+}

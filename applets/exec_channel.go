@@ -1,0 +1,156 @@
+package applets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"devenv/internal/channel"
+	"devenv/internal/engine"
+	"devenv/internal/environment"
+	"devenv/internal/project"
+	"devenv/internal/sshkeys"
+)
+
+// How devenv exec reaches the command, from DEVENV_EXEC_PATH: by default
+// through the environment's channel when one is open or can be opened,
+// else through the engine; "channel" or "engine" insists on one, so that
+// the tests run every exec scenario both ways.
+const (
+	execAuto    = ""
+	execChannel = "channel"
+	execEngine  = "engine"
+)
+
+func execPath(env Getenv) (string, error) {
+	switch v := env("DEVENV_EXEC_PATH"); v {
+	case execAuto, execChannel, execEngine:
+		return v, nil
+	default:
+		return "", fmt.Errorf("invalid DEVENV_EXEC_PATH %q: use channel, engine, or leave it unset", v)
+	}
+}
+
+// channelWait is how long exec waits for a new channel: briefly by
+// default (a new environment's sshd is not up yet: the engine runs that
+// command, and the channel opens in the background for the next), the
+// whole of sshd's start when the channel is insisted on.
+func channelWait(via string) (time.Duration, bool) {
+	if via == execChannel {
+		return channelDialWait, true
+	}
+	return 3 * time.Second, false
+}
+
+// warmExec runs cmd through an open channel without asking the engine
+// anything, when the target is an environment's name or its project
+// directory itself and that environment's channel is open. ok is false when
+// the engine has to resolve the target.
+func (c *call) warmExec(target string, flags startFlags, cmd []string) (code int, ok bool, err error) {
+	if flags.port != "" { // exec says when --port is ignored: the engine's way
+		return 0, false, nil
+	}
+	store, err := sshkeys.Open(c.env)
+	if err != nil {
+		return 0, false, nil
+	}
+	req := c.channelRequest(cmd)
+	name := target
+	if !environment.LooksLikeName(target) || flags.name != "" {
+		dir, err := environment.Canonical(target)
+		if err != nil {
+			return 0, false, nil
+		}
+		name, req.Dir = project.Identify(dir).Name, dir
+		if flags.name != "" {
+			name = flags.name
+		}
+	}
+	if _, err := os.Stat(channel.SocketPath(store.Dir(), name)); err != nil {
+		return 0, false, nil
+	}
+	exit, err := channel.Run(store.Dir(), name, req, channel.Stdio(c.stdio), nil)
+	if errors.Is(err, channel.ErrUnavailable) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, true, c.channelBroke(name, err)
+	}
+	return exit.Status(), true, nil
+}
+
+// channelExec runs cmd in t through its channel, opening the channel
+// first when none is open; ok is false when it could not be opened.
+func (c *call) channelExec(t environment.Target, cmd []string, via string) (code int, ok bool, err error) {
+	store, err := sshkeys.Open(c.env)
+	if err != nil || t.Container.SSHPort == 0 || sshReady(store, t.Container) != nil {
+		return 0, false, nil
+	}
+	name := t.Container.Name
+	req := c.channelRequest(cmd)
+	req.WorkDir, req.ContainerID = t.WorkDir, t.Container.ID
+	exit, err := channel.Run(store.Dir(), name, req, channel.Stdio(c.stdio), nil)
+	if errors.Is(err, channel.ErrUnavailable) {
+		opening, openErr := channel.Open(store.Dir(), name, []string{Program, channelApplet.name, name})
+		if openErr != nil {
+			return 0, false, nil
+		}
+		wait, patient := channelWait(via)
+		if !opening.Wait(store.Dir(), name, wait, patient) {
+			return 0, false, nil
+		}
+		exit, err = channel.Run(store.Dir(), name, req, channel.Stdio(c.stdio), nil)
+	}
+	if errors.Is(err, channel.ErrUnavailable) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, true, c.channelBroke(name, err)
+	}
+	return exit.Status(), true, nil
+}
+
+func (c *call) channelRequest(cmd []string) channel.Request {
+	req := channel.Request{Argv: cmd, Stdin: environment.ReadsStdin(environment.Stdio(c.stdio), false)}
+	if term := c.env("TERM"); term != "" {
+		req.Env = []string{"TERM=" + term}
+	}
+	return req
+}
+
+// channelBroke says what a channel that broke under a running command
+// means: mostly that the environment stopped, as on the engine's path.
+func (c *call) channelBroke(name string, err error) error {
+	if !errors.Is(err, channel.ErrLost) {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if eng, cerr := engine.Connect(ctx); cerr == nil {
+		defer eng.Close()
+		if stopped, werr := eng.WaitNotRunning(ctx, name, 2*time.Second); werr == nil && stopped {
+			return fmt.Errorf("%s stopped while this session was attached; `devenv .` starts a fresh one", name)
+		}
+	}
+	return fmt.Errorf("the connection to %s broke while the command ran: %w", name, err)
+}
+
+// channelLog is where a holder's own errors go, for the message when the
+// channel is insisted on and cannot be opened.
+func channelLog(env Getenv, name string) string {
+	store, err := sshkeys.Open(env)
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(channel.Dir(store.Dir()), name+".log")
+}
+
+func exitOrError(code int, err error) error {
+	if err != nil {
+		return err
+	}
+	return exitStatus(code)
+}
