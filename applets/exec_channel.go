@@ -34,15 +34,24 @@ func execPath(env Getenv) (string, error) {
 	}
 }
 
-// channelWait is how long exec waits for a new channel: briefly by
-// default (a new environment's sshd is not up yet: the engine runs that
-// command, and the channel opens in the background for the next), the
-// whole of sshd's start when the channel is insisted on.
-func channelWait(via string) (time.Duration, bool) {
-	if via == execChannel {
-		return channelDialWait, true
+// openChannel starts a holder for name unless one runs or is being set up,
+// and reports whether it answers. By default it waits only for a holder
+// that connects at once: while a new environment's sshd starts, the engine
+// runs the command and the holder keeps trying in the background, for the
+// next one. When the channel is insisted on, it waits out sshd's start.
+func openChannel(stateDir, name, via string) bool {
+	patient := via == execChannel
+	if channel.Held(stateDir, name) {
+		return patient && channel.AwaitSocket(stateDir, name, channelDialWait)
 	}
-	return 3 * time.Second, false
+	opening, err := channel.Open(stateDir, name, []string{Program, channelApplet.name, name})
+	if err != nil {
+		return false
+	}
+	if patient {
+		return opening.Wait(channelDialWait, true) || channel.AwaitSocket(stateDir, name, channelDialWait)
+	}
+	return opening.Wait(3*time.Second, false)
 }
 
 // warmExec runs cmd through an open channel without asking the engine
@@ -94,12 +103,7 @@ func (c *call) channelExec(t environment.Target, cmd []string, via string) (code
 	req.WorkDir, req.ContainerID = t.WorkDir, t.Container.ID
 	exit, err := channel.Run(store.Dir(), name, req, channel.Stdio(c.stdio), nil)
 	if errors.Is(err, channel.ErrUnavailable) {
-		opening, openErr := channel.Open(store.Dir(), name, []string{Program, channelApplet.name, name})
-		if openErr != nil {
-			return 0, false, nil
-		}
-		wait, patient := channelWait(via)
-		if !opening.Wait(store.Dir(), name, wait, patient) {
+		if !openChannel(store.Dir(), name, via) {
 			return 0, false, nil
 		}
 		exit, err = channel.Run(store.Dir(), name, req, channel.Stdio(c.stdio), nil)

@@ -165,39 +165,42 @@ func Open(stateDir, name string, argv []string) (*Opening, error) {
 
 // Wait reads how the holder's setup went, for up to timeout. With patient
 // set it waits past "wait: …" for the holder's final word; without, only
-// "ok" counts. A holder that reports "busy" means another one is being
-// set up: the socket is then waited for instead.
-func (o *Opening) Wait(stateDir, name string, timeout time.Duration, patient bool) bool {
+// "ok" counts.
+func (o *Opening) Wait(timeout time.Duration, patient bool) bool {
 	defer o.pipe.Close()
-	deadline := time.Now().Add(timeout)
-	o.pipe.SetReadDeadline(deadline)
+	o.pipe.SetReadDeadline(time.Now().Add(timeout))
 	for {
 		line, err := o.lines.ReadString('\n')
-		line = strings.TrimSpace(line)
-		switch {
+		switch line = strings.TrimSpace(line); {
 		case line == "ok":
 			return true
-		case strings.HasPrefix(line, "wait:") && patient:
-			continue
-		case strings.HasPrefix(line, "fail: "+errBusy.Error()):
-			return awaitSocket(SocketPath(stateDir, name), deadline, patient)
-		case err != nil || true:
+		case err == nil && patient && strings.HasPrefix(line, "wait:"):
+		default:
 			return false
 		}
 	}
 }
 
-// awaitSocket waits for another holder's socket to answer.
-func awaitSocket(path string, deadline time.Time, patient bool) bool {
-	if !patient {
-		deadline = time.Now().Add(time.Second)
+// Held reports whether a holder for name runs, or is being set up.
+func Held(stateDir, name string) bool {
+	f, ok, err := lock(stateDir, name)
+	if err != nil {
+		return false
 	}
-	for time.Now().Before(deadline) {
+	if ok {
+		f.Close()
+	}
+	return !ok
+}
+
+// AwaitSocket waits up to timeout for the holder of name to answer.
+func AwaitSocket(stateDir, name string, timeout time.Duration) bool {
+	path := SocketPath(stateDir, name)
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if uc, err := dialSocket(path); err == nil {
 			uc.Close()
 			return true
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	return false
 }

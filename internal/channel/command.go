@@ -10,7 +10,9 @@ import (
 // shell of the session parses back: every word is quoted, so spaces,
 // quotes, $ and newlines reach the command as they were. It starts in
 // workDir, and a command that is not there ends with the one line and the
-// status the engine path gives (127).
+// status the engine path gives (127). Variables the SSH session adds are
+// removed; the environment's own reach the session through its login
+// (pam_env), as they reach the engine's exec.
 func remoteCommand(argv, env []string, workDir, name string) string {
 	words := make([]string, len(argv))
 	for i, a := range argv {
@@ -28,6 +30,8 @@ func remoteCommand(argv, env []string, workDir, name string) string {
 		}
 	}
 	return exports + "cd " + sshkeys.ShellQuote(workDir) + " || exit 126; " +
+		// what the session adds that the engine's exec would not
+		"unset OLDPWD SSH_CLIENT SSH_CONNECTION MOTD_SHOWN; " +
 		"command -v " + dashes + words[0] + " >/dev/null 2>&1 || { printf '%s\\n' " + notFound + " >&2; exit 127; }; " +
 		"exec " + dashes + strings.Join(words, " ")
 }

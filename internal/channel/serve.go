@@ -69,8 +69,10 @@ func Serve(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer lockFile.Close()
+	fmt.Fprintf(lockFile, "%d\n", os.Getpid()) // who holds it, for people
 
-	h := &holder{cfg: cfg, done: make(chan struct{}), lastUsed: time.Now()}
+	path := SocketPath(cfg.StateDir, cfg.Name)
+	h := &holder{cfg: cfg, path: path, done: make(chan struct{}), lastUsed: time.Now()}
 	first, err := h.dial()
 	if err != nil {
 		ready("wait: %v", err)
@@ -89,7 +91,6 @@ func Serve(ctx context.Context, cfg Config) error {
 		}
 	}
 	h.conns = []*sshConn{first}
-	path := SocketPath(cfg.StateDir, cfg.Name)
 	l, err := listenSocket(path)
 	if err != nil {
 		first.client.Close()
@@ -123,6 +124,7 @@ var errBusy = errors.New("busy: another holder serves it")
 
 type holder struct {
 	cfg      Config
+	path     string
 	mu       sync.Mutex
 	conns    []*sshConn
 	active   int
@@ -152,8 +154,11 @@ func (h *holder) dial() (*sshConn, error) {
 	return &sshConn{client: ssh.NewClient(c, chans, reqs)}, nil
 }
 
+// shutdown closes the channel: the socket goes first, so no new client
+// finds it, then every connection, which ends the sessions on them.
 func (h *holder) shutdown() {
 	h.once.Do(func() {
+		os.Remove(h.path)
 		close(h.done)
 		h.mu.Lock()
 		defer h.mu.Unlock()
