@@ -158,3 +158,12 @@ func exitOrError(code int, err error) error {
 	}
 	return exitStatus(code)
 }
+
+// closeChannel closes the warm-exec channel of a stopped environment, if
+// one is open. Its connection ends with the environment anyway; closing
+// it here means the holder is gone when devenv stop returns.
+func closeChannel(env Getenv, name string) {
+	if store, err := sshkeys.Open(env); err == nil {
+		channel.Close(store.Dir(), name)
+	}
+}

@@ -49,6 +49,7 @@ func runStop(ctx context.Context, c *call) error {
 	if *all {
 		stopped, err := environment.StopAll(ctx, eng)
 		for _, n := range stopped {
+			closeChannel(c.env, n)
 			fmt.Fprintln(c.stdio.Out, n)
 		}
 		return err
@@ -65,6 +66,7 @@ func runStop(ctx context.Context, c *call) error {
 		if err != nil {
 			return err
 		}
+		closeChannel(c.env, result.Name)
 		if result.WasRunning {
 			fmt.Fprintln(c.stdio.Out, result.Name)
 		} else {

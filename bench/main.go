@@ -63,7 +63,7 @@ func main() {
 	var envs, only string
 	flag.IntVar(&cfg.n, "n", 21, "iterations of each quick measurement (per side)")
 	flag.IntVar(&cfg.coldN, "cold", 7, "iterations of the cold start (per side)")
-	flag.StringVar(&envs, "envs", "1,10,50", "running environment counts for list (the largest is also used for completion)")
+	flag.StringVar(&envs, "envs", "1,20,50", "running environment counts for list (the largest is also used for completion)")
 	flag.StringVar(&cfg.image, "image", testimage.Ref, "image environments start from (DEVENV_IMAGE)")
 	flag.StringVar(&cfg.docker, "docker", "docker", "docker CLI to compare with")
 	flag.StringVar(&only, "only", "", "comma-separated groups to run (default: all): "+groupNames())
@@ -124,6 +124,7 @@ type bench struct {
 	// devenvCgo is the same built with cgo, for the start-up reference.
 	devenvCgo string
 	env       []string
+	home      string // the HOME every command gets; devenv's state is under it
 	eng       *engine.Client
 	started   time.Time
 	report    report
@@ -158,6 +159,7 @@ func run(cfg config) error {
 		}
 	}
 	home := filepath.Join(tmp, "home")
+	b.home = home
 	if err := os.MkdirAll(filepath.Join(tmp, b.parent), 0o755); err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ type report struct {
 	command, date, cpu, memory, kernel, engine, client, goVersion, host string
 	cores                                                               int
 	rows, reference                                                     []row
-	skipped                                                             []string
+	skipped, notes                                                      []string
 	duration                                                            time.Duration
 	n, coldN                                                            int
 }
@@ -46,7 +46,7 @@ func (r row) cells() (devenv, docker, ratio, target, verdict string) {
 	}
 	switch {
 	case r.ratio > 0:
-		target = fmt.Sprintf("≤ %.1f×", r.ratio)
+		target = fmt.Sprintf("≤ %g×", r.ratio)
 		verdict = "met"
 		if got > r.ratio {
 			verdict = "**missed**"
@@ -82,6 +82,9 @@ func (r *report) markdown() string {
 	if len(r.reference) > 0 {
 		b.WriteString("\nFor reference, where the time goes:\n\n")
 		table(r.reference)
+	}
+	for _, note := range r.notes {
+		fmt.Fprintf(&b, "\n%s\n", note)
 	}
 	if len(r.skipped) > 0 {
 		fmt.Fprintf(&b, "\nNot run: %s.\n", strings.Join(r.skipped, ", "))
