@@ -181,36 +181,8 @@ func wantsSession(options []string) bool {
 }
 
 // shellWord quotes s for whichever shell is devuser's login shell, which
-// runs the remote command: outside single quotes, \' and \\ mean a quote
-// and a backslash in sh, bash, zsh and fish alike; inside them fish reads
-// both as escapes, so they never stand inside.
-func shellWord(s string) string {
-	var b strings.Builder
-	quoted := false
-	for _, r := range s {
-		if r == '\'' || r == '\\' {
-			if quoted {
-				b.WriteByte('\'')
-				quoted = false
-			}
-			b.WriteByte('\\')
-			b.WriteRune(r)
-			continue
-		}
-		if !quoted {
-			b.WriteByte('\'')
-			quoted = true
-		}
-		b.WriteRune(r)
-	}
-	if quoted {
-		b.WriteByte('\'')
-	}
-	if b.Len() == 0 {
-		return "''"
-	}
-	return b.String()
-}
+// runs the remote command (see sshkeys.ShellQuote).
+func shellWord(s string) string { return sshkeys.ShellQuote(s) }
 
 // sshReady checks that an SSH client of devenv's can log in to c and
 // verify its host key, and says how to fix it when not.

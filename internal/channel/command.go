@@ -1,37 +1,41 @@
 package channel
 
 import (
+	"strconv"
 	"strings"
 
 	"devenv/internal/sshkeys"
 )
 
-// remoteCommand is the one string SSH carries for argv, which the login
-// shell of the session parses back: every word is quoted, so spaces,
-// quotes, $ and newlines reach the command as they were. It starts in
-// workDir, and a command that is not there ends with the one line and the
-// status the engine path gives (127). Variables the SSH session adds are
-// removed; the environment's own reach the session through its login
-// (pam_env), as they reach the engine's exec.
+// execScript runs in /bin/sh whatever devuser's login shell is: it gets
+// the working directory, the environment's name, a count of NAME=value
+// words to export and then argv. A command that is not there ends with the
+// one line and the status of the engine path (127). Variables the SSH
+// session adds, which the engine's exec would not, are removed; the
+// environment's own reach the session through its login (pam_env), as they
+// reach the engine's exec.
+const execScript = `cd "$1" || exit 126
+__devenv_name=$2 __devenv_n=$3
+shift 3
+while [ "$__devenv_n" -gt 0 ]; do export "$1"; shift; __devenv_n=$((__devenv_n - 1)); done
+unset OLDPWD SSH_CLIENT SSH_CONNECTION MOTD_SHOWN __devenv_n
+command -v -- "$1" >/dev/null 2>&1 || {
+  printf 'devenv exec: %s: not found in %s\n' "$1" "$__devenv_name" >&2
+  exit 127
+}
+unset __devenv_name
+exec "$@"`
+
+// remoteCommand is the one string SSH carries for a command, which the
+// login shell of the session parses back into execScript's arguments:
+// every word is quoted, so spaces, quotes, $ and newlines reach the command
+// as they were.
 func remoteCommand(argv, env []string, workDir, name string) string {
-	words := make([]string, len(argv))
-	for i, a := range argv {
-		words[i] = sshkeys.ShellQuote(a)
+	words := []string{"exec", "/bin/sh", "-c", execScript, "sh", workDir, name, strconv.Itoa(len(env))}
+	words = append(words, env...)
+	words = append(words, argv...)
+	for i, w := range words {
+		words[i] = sshkeys.ShellQuote(w)
 	}
-	dashes := ""
-	if strings.HasPrefix(argv[0], "-") {
-		dashes = "-- "
-	}
-	notFound := sshkeys.ShellQuote("devenv exec: " + argv[0] + ": not found in " + name)
-	exports := ""
-	for _, kv := range env {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			exports += "export " + k + "=" + sshkeys.ShellQuote(v) + "; "
-		}
-	}
-	return exports + "cd " + sshkeys.ShellQuote(workDir) + " || exit 126; " +
-		// what the session adds that the engine's exec would not
-		"unset OLDPWD SSH_CLIENT SSH_CONNECTION MOTD_SHOWN; " +
-		"command -v " + dashes + words[0] + " >/dev/null 2>&1 || { printf '%s\\n' " + notFound + " >&2; exit 127; }; " +
-		"exec " + dashes + strings.Join(words, " ")
+	return strings.Join(words, " ")
 }

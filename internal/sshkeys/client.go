@@ -61,11 +61,38 @@ func ProxyCommand(argv ...string) Option {
 	return Option{"ProxyCommand", strings.Join(words, " ")}
 }
 
-// ShellQuote quotes s as one word for a POSIX shell, leaving words that need
-// no quoting as they are.
+// ShellQuote quotes s as one word for whichever shell reads it: sh, bash,
+// zsh or fish (a ProxyCommand runs in the user's shell, a remote command in
+// devuser's login shell). Words that need no quoting stay as they are.
+// Outside single quotes, \' and \\ mean a quote and a backslash in all of
+// them; inside them fish reads both as escapes, so they never stand inside.
 func ShellQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:,@") == "" {
 		return s
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	var b strings.Builder
+	quoted := false
+	for _, r := range s {
+		if r == '\'' || r == '\\' {
+			if quoted {
+				b.WriteByte('\'')
+				quoted = false
+			}
+			b.WriteByte('\\')
+			b.WriteRune(r)
+			continue
+		}
+		if !quoted {
+			b.WriteByte('\'')
+			quoted = true
+		}
+		b.WriteRune(r)
+	}
+	if quoted {
+		b.WriteByte('\'')
+	}
+	if b.Len() == 0 {
+		return "''"
+	}
+	return b.String()
 }
