@@ -86,19 +86,23 @@ func (b *bench) concurrently(ctx context.Context, s step) time.Duration {
 }
 
 // holderAtRest notes what an open channel costs while nothing runs: the
-// holder's resident memory (its pid is in the lock file).
+// holder's memory (its pid is in the lock file): its proportional share of
+// resident pages, and what is its alone.
 func (b *bench) holderAtRest(stateDir, name string) {
 	data, err := os.ReadFile(filepath.Join(channel.Dir(stateDir), name+".lock"))
 	if err != nil {
 		return
 	}
-	status, err := os.ReadFile(filepath.Join("/proc", strings.TrimSpace(string(data)), "status"))
+	rollup, err := os.ReadFile(filepath.Join("/proc", strings.TrimSpace(string(data)), "smaps_rollup"))
 	if err != nil {
 		return
 	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if rss, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			b.report.notes = append(b.report.notes, "An open channel at rest: one holder process (`devenv _channel NAME`), resident "+strings.Join(strings.Fields(rss), " ")+", one SSH connection (sshd-session in the environment).")
+	kb := map[string]string{}
+	for _, line := range strings.Split(string(rollup), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			kb[k] = strings.Join(strings.Fields(v), " ")
 		}
 	}
+	b.report.notes = append(b.report.notes, fmt.Sprintf("An open channel at rest: one holder process (`devenv _channel NAME`, RSS %s, PSS %s, private %s + %s), asleep between keepalives every 10 s, and one SSH connection (an sshd-session in the environment).",
+		kb["Rss"], kb["Pss"], kb["Private_Clean"], kb["Private_Dirty"]))
 }

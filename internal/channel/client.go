@@ -7,10 +7,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"strings"
 	"syscall"
 	"time"
+
+	"devenv/internal/terminal"
 )
 
 // Stdio is a command's standard streams on the caller's side.
@@ -33,8 +34,8 @@ type Terminal struct {
 }
 
 // Run runs req through the holder of name and returns how the command
-// ended. Signals devenv gets while it runs (SIGINT, SIGTERM, SIGHUP,
-// SIGQUIT) go to the command's process group; term, for a TTY session,
+// ended. Signals devenv gets while it runs (terminal.NotifyForwarded) go
+// to the command's process group; term, for a TTY session,
 // follows the terminal's size. Before the command starts every failure is
 // ErrUnavailable.
 func Run(stateDir, name string, req Request, stdio Stdio, term *Terminal) (Exit, error) {
@@ -53,8 +54,7 @@ func Run(stateDir, name string, req Request, stdio Stdio, term *Terminal) (Exit,
 	}
 
 	signals := make(chan os.Signal, 4)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	defer signal.Stop(signals)
+	defer terminal.NotifyForwarded(signals)()
 	go func() {
 		for sig := range signals {
 			if name, ok := signalNames[sig.(syscall.Signal)]; ok {

@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
@@ -32,6 +36,9 @@ type ExecIO struct {
 	// Size reports the terminal size now; Resized signals that it changed.
 	Size    func() (Size, bool)
 	Resized <-chan struct{}
+	// Signals are passed on to the process as they come (see
+	// forwardSignals).
+	Signals <-chan os.Signal
 }
 
 // ErrGone: the container disappeared while a process ran in it.
@@ -76,6 +83,9 @@ func (c *Client) Exec(ctx context.Context, containerName string, spec ExecSpec, 
 
 	if spec.TTY && stdio.Size != nil {
 		go c.followResize(ctx, created.ID, stdio)
+	}
+	if stdio.Signals != nil {
+		go c.forwardSignals(ctx, created.ID, stdio.Signals)
 	}
 	if spec.Stdin && stdio.In != nil {
 		go func() {
@@ -129,6 +139,38 @@ func (c *Client) followResize(ctx context.Context, execID string, stdio ExecIO) 
 			resize()
 		}
 	}
+}
+
+// forwardSignals sends each signal to the exec's process. The Engine API
+// has no call for it, so the process is signalled from here, by the host
+// process ID the engine reports; that ID is this machine's only when the
+// process's cgroup names the container (an engine in a VM or on another
+// host reports IDs of its own), so nothing else is ever signalled. It
+// works where the caller may signal the process: devuser has the caller's
+// UID.
+func (c *Client) forwardSignals(ctx context.Context, execID string, signals <-chan os.Signal) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case sig := <-signals:
+			s, ok := sig.(syscall.Signal)
+			if !ok {
+				continue
+			}
+			ictx, cancel := withTimeout(ctx)
+			r, err := c.api.ContainerExecInspect(ictx, execID)
+			cancel()
+			if err == nil && r.Running && r.Pid > 0 && inContainer(r.Pid, r.ContainerID) {
+				syscall.Kill(r.Pid, s)
+			}
+		}
+	}
+}
+
+func inContainer(pid int, containerID string) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cgroup")
+	return err == nil && len(containerID) == 64 && strings.Contains(string(data), containerID)
 }
 
 // execExitCode waits the few moments an exec can still report Running after

@@ -55,7 +55,12 @@ func Session(ctx context.Context, eng *engine.Client, t Target, cmd []string, in
 			return engine.Size{Rows: rows, Cols: cols}, ok
 		}
 	}
-	code, err := eng.Exec(ctx, t.Container.Name, spec, execIO)
+	// Signals to devenv go to the command, which decides when it ends;
+	// until then the session stays.
+	signals := make(chan os.Signal, 4)
+	defer terminal.NotifyForwarded(signals)()
+	execIO.Signals = signals
+	code, err := eng.Exec(context.WithoutCancel(ctx), t.Container.Name, spec, execIO)
 	if err == nil && code != 0 && !stillRunning(ctx, eng, t.Container.Name, code) {
 		err = engine.ErrGone
 	}
