@@ -14,7 +14,7 @@ import (
 // default way.
 var execScenarios = []string{
 	"exec", "subdir", "kill", "race", "mounts", "paths", "collision",
-	"wx-exact", "wx-signal", "session-env",
+	"wx-exact", "wx-signal", "wx-tty", "session-env",
 }
 
 // TestScriptExecPaths proves both ways of devenv exec keep one behaviour.

@@ -12,14 +12,16 @@ import (
 var execApplet = applet{
 	name:    "exec",
 	summary: "run a command in an environment, headless",
-	usage: `Usage: devenv exec [--port N] [--name NAME] [TARGET] -- CMD [ARG...]
+	usage: `Usage: devenv exec [-t] [--port N] [--name NAME] [TARGET] -- CMD [ARG...]
 
 Run CMD as devuser in the environment TARGET (a project path or an
 environment's name; default: the current directory), starting it first if
-needed. No terminal is allocated: stdout and stderr pass through separately,
-piped stdin is passed on, and devenv exits with CMD's exit code.
+needed. No terminal is allocated unless -t asks for one: stdout and stderr
+pass through separately, piped stdin is passed on, and devenv exits with
+CMD's exit code. SIGINT and SIGTERM to devenv go to CMD.
 
 Flags:
+  -t           a terminal for CMD when devenv runs on one (stdin and stdout)
   --port N     publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)
   --name NAME  container name to use instead of devenv-<parent>-<basename>
 `,
@@ -31,6 +33,7 @@ func runExec(ctx context.Context, c *call) error {
 	var flags startFlags
 	fs := newFlagSet(c)
 	flags.register(fs)
+	tty := fs.Bool("t", false, "")
 	err := c.parseFlags(fs, before)
 	if err != nil {
 		return err
@@ -55,7 +58,7 @@ func runExec(ctx context.Context, c *call) error {
 		return err
 	}
 	if via != execEngine {
-		if code, ok, err := c.warmExec(target, flags, cmd); ok {
+		if code, ok, err := c.warmExec(target, flags, cmd, *tty); ok {
 			return exitOrError(code, err)
 		}
 	}
@@ -65,7 +68,7 @@ func runExec(ctx context.Context, c *call) error {
 	}
 	defer eng.Close()
 	if via != execEngine {
-		code, ok, err := c.channelExec(t, cmd, via)
+		code, ok, err := c.channelExec(t, cmd, via, *tty)
 		if ok {
 			return exitOrError(code, err)
 		}
@@ -73,7 +76,7 @@ func runExec(ctx context.Context, c *call) error {
 			return fmt.Errorf("DEVENV_EXEC_PATH=channel, but the channel to %s could not be opened: see %s", t.Container.Name, channelLog(c.env, t.Container.Name))
 		}
 	}
-	code, err := environment.Session(ctx, eng, t, cmd, false, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	code, err := environment.Session(ctx, eng, t, cmd, *tty, environment.Getenv(c.env), environment.Stdio(c.stdio))
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"devenv/internal/environment"
 	"devenv/internal/project"
 	"devenv/internal/sshkeys"
+	"devenv/internal/terminal"
 )
 
 // How devenv exec reaches the command, from DEVENV_EXEC_PATH: by default
@@ -58,7 +59,7 @@ func openChannel(stateDir, name, via string) bool {
 // anything, when the target is an environment's name or its project
 // directory itself and that environment's channel is open. ok is false when
 // the engine has to resolve the target.
-func (c *call) warmExec(target string, flags startFlags, cmd []string) (code int, ok bool, err error) {
+func (c *call) warmExec(target string, flags startFlags, cmd []string, tty bool) (code int, ok bool, err error) {
 	if flags.port != "" { // exec says when --port is ignored: the engine's way
 		return 0, false, nil
 	}
@@ -66,7 +67,7 @@ func (c *call) warmExec(target string, flags startFlags, cmd []string) (code int
 	if err != nil {
 		return 0, false, nil
 	}
-	req := c.channelRequest(cmd)
+	req := c.channelRequest(cmd, tty)
 	name := target
 	if !environment.LooksLikeName(target) || flags.name != "" {
 		dir, err := environment.Canonical(target)
@@ -81,7 +82,7 @@ func (c *call) warmExec(target string, flags startFlags, cmd []string) (code int
 	if _, err := os.Stat(channel.SocketPath(store.Dir(), name)); err != nil {
 		return 0, false, nil
 	}
-	exit, err := channel.Run(store.Dir(), name, req, channel.Stdio(c.stdio), nil)
+	exit, err := c.runChannel(store.Dir(), name, req)
 	if errors.Is(err, channel.ErrUnavailable) {
 		return 0, false, nil
 	}
@@ -93,20 +94,20 @@ func (c *call) warmExec(target string, flags startFlags, cmd []string) (code int
 
 // channelExec runs cmd in t through its channel, opening the channel
 // first when none is open; ok is false when it could not be opened.
-func (c *call) channelExec(t environment.Target, cmd []string, via string) (code int, ok bool, err error) {
+func (c *call) channelExec(t environment.Target, cmd []string, via string, tty bool) (code int, ok bool, err error) {
 	store, err := sshkeys.Open(c.env)
 	if err != nil || t.Container.SSHPort == 0 || sshReady(store, t.Container) != nil {
 		return 0, false, nil
 	}
 	name := t.Container.Name
-	req := c.channelRequest(cmd)
+	req := c.channelRequest(cmd, tty)
 	req.WorkDir, req.ContainerID = t.WorkDir, t.Container.ID
-	exit, err := channel.Run(store.Dir(), name, req, channel.Stdio(c.stdio), nil)
+	exit, err := c.runChannel(store.Dir(), name, req)
 	if errors.Is(err, channel.ErrUnavailable) {
 		if !openChannel(store.Dir(), name, via) {
 			return 0, false, nil
 		}
-		exit, err = channel.Run(store.Dir(), name, req, channel.Stdio(c.stdio), nil)
+		exit, err = c.runChannel(store.Dir(), name, req)
 	}
 	if errors.Is(err, channel.ErrUnavailable) {
 		return 0, false, nil
@@ -117,12 +118,44 @@ func (c *call) channelExec(t environment.Target, cmd []string, via string) (code
 	return exit.Status(), true, nil
 }
 
-func (c *call) channelRequest(cmd []string) channel.Request {
-	req := channel.Request{Argv: cmd, Stdin: environment.ReadsStdin(environment.Stdio(c.stdio), false)}
-	if term := c.env("TERM"); term != "" {
-		req.Env = []string{"TERM=" + term}
+// channelRequest asks for what environment.Session gives on the engine
+// path: stdin by the same rule, TERM passed on, a terminal when asked for
+// one and devenv runs on one.
+func (c *call) channelRequest(cmd []string, interactive bool) channel.Request {
+	req := channel.Request{
+		Argv:  cmd,
+		Stdin: environment.ReadsStdin(environment.Stdio(c.stdio), interactive),
+		TTY:   interactive && terminal.Is(c.stdio.In) && terminal.Is(c.stdio.Out),
+		Term:  c.env("TERM"),
+	}
+	if req.Term != "" {
+		req.Env = []string{"TERM=" + req.Term}
 	}
 	return req
+}
+
+// runChannel runs req through the channel of name; for a terminal session
+// the local terminal is raw meanwhile (restored on every path) and its
+// size followed.
+func (c *call) runChannel(stateDir, name string, req channel.Request) (channel.Exit, error) {
+	var term *channel.Terminal
+	if req.TTY {
+		in, out := c.stdio.In.(*os.File), c.stdio.Out.(*os.File)
+		size := func() (channel.Size, bool) {
+			rows, cols, ok := terminal.Size(out)
+			return channel.Size{Rows: uint32(rows), Cols: uint32(cols)}, ok
+		}
+		req.Size, _ = size()
+		restore, err := terminal.Raw(in)
+		if err != nil {
+			return channel.Exit{}, fmt.Errorf("terminal: %w", err)
+		}
+		defer restore()
+		resized, stop := terminal.Resizes()
+		defer stop()
+		term = &channel.Terminal{Size: size, Resized: resized}
+	}
+	return channel.Run(stateDir, name, req, channel.Stdio(c.stdio), term)
 }
 
 // channelBroke says what a channel that broke under a running command

@@ -27,7 +27,7 @@ func specs(src Sources, commands []string) map[string]Command {
 	startFlags := []Flag{{"port", something}, {"name", something}}
 	return map[string]Command{
 		"":     {Flags: startFlags, Args: first(dirs())},
-		"exec": {Flags: startFlags, Args: first(targets(src))},
+		"exec": {Flags: append([]Flag{{"t", nil}}, startFlags...), Args: first(targets(src))},
 		"list": {Flags: []Flag{{"format", predict.Set{"table", "json"}}, {"q", nil}}},
 		"stop": {
 			Flags: []Flag{{"all", nil}, {"name", environments}},

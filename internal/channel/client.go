@@ -39,6 +39,9 @@ type Terminal struct {
 // follows the terminal's size. Before the command starts every failure is
 // ErrUnavailable.
 func Run(stateDir, name string, req Request, stdio Stdio, term *Terminal) (Exit, error) {
+	if err := privateDir(Dir(stateDir)); err != nil {
+		return Exit{}, ErrUnavailable
+	}
 	uc, err := dialSocket(SocketPath(stateDir, name))
 	if err != nil {
 		return Exit{}, ErrUnavailable
