@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -23,6 +25,9 @@ type Stdio struct {
 // ErrUnavailable: the channel could not run the command; it never
 // started, nothing was read or written, and the engine path may take over.
 var ErrUnavailable = errors.New("channel unavailable")
+
+// startTimeout bounds the wait for the holder to start a command.
+const startTimeout = 20 * time.Second
 
 // ErrLost: the connection broke while the command ran.
 var ErrLost = errors.New("the channel broke while the command ran")
@@ -51,10 +56,18 @@ func Run(stateDir, name string, req Request, stdio Stdio, term *Terminal) (Exit,
 	if err := c.writeJSON(frameRequest, req); err != nil {
 		return Exit{}, ErrUnavailable
 	}
+	// The holder answers at once unless its connection hangs; then the
+	// command may still start, so this is no case for another way.
+	uc.SetReadDeadline(time.Now().Add(startTimeout))
 	kind, _, err := c.read()
-	if err != nil || kind != frameStarted {
+	var timeout net.Error
+	switch {
+	case errors.As(err, &timeout) && timeout.Timeout():
+		return Exit{}, fmt.Errorf("the channel to %s did not answer within %v: try again, or take the engine's way with DEVENV_EXEC_PATH=engine", name, startTimeout)
+	case err != nil || kind != frameStarted:
 		return Exit{}, ErrUnavailable
 	}
+	uc.SetReadDeadline(time.Time{})
 
 	signals := make(chan os.Signal, 4)
 	defer terminal.NotifyForwarded(signals)()

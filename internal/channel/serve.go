@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -99,6 +100,9 @@ func Serve(ctx context.Context, cfg Config) error {
 	}
 	defer os.Remove(path)
 	ready("ok")
+	// It stays for minutes doing next to nothing: give back what setting
+	// up took.
+	debug.FreeOSMemory()
 
 	go h.watch(ctx, first)
 	go func() {
