@@ -47,6 +47,10 @@ func Run(stateDir, name string, req Request, stdio Stdio, term *Terminal) (Exit,
 	if err := privateDir(Dir(stateDir)); err != nil {
 		return Exit{}, ErrUnavailable
 	}
+	// Listening from the start: a signal that comes before the holder
+	// says the command started waits for it instead of being lost.
+	signals := make(chan os.Signal, 4)
+	defer terminal.NotifyForwarded(signals)()
 	uc, err := dialSocket(SocketPath(stateDir, name))
 	if err != nil {
 		return Exit{}, ErrUnavailable
@@ -69,8 +73,6 @@ func Run(stateDir, name string, req Request, stdio Stdio, term *Terminal) (Exit,
 	}
 	uc.SetReadDeadline(time.Time{})
 
-	signals := make(chan os.Signal, 4)
-	defer terminal.NotifyForwarded(signals)()
 	go func() {
 		for sig := range signals {
 			if name, ok := signalNames[sig.(syscall.Signal)]; ok {

@@ -128,6 +128,16 @@ func (c *Client) followResize(ctx context.Context, execID string, stdio ExecIO) 
 	for i := 0; i < 10 && resize() != nil; i++ {
 		time.Sleep(time.Duration(i+1) * 10 * time.Millisecond)
 	}
+	// Engines before API 1.42 accept a resize before the process has its
+	// terminal and then drop it: the size is set again once it surely has.
+	go func() {
+		for _, d := range []time.Duration{50 * time.Millisecond, 250 * time.Millisecond} {
+			time.Sleep(d)
+			if ctx.Err() == nil {
+				resize()
+			}
+		}
+	}()
 	for {
 		select {
 		case <-ctx.Done():
@@ -158,11 +168,20 @@ func (c *Client) forwardSignals(ctx context.Context, execID string, signals <-ch
 			if !ok {
 				continue
 			}
-			ictx, cancel := withTimeout(ctx)
-			r, err := c.api.ContainerExecInspect(ictx, execID)
-			cancel()
-			if err == nil && r.Running && r.Pid > 0 && inContainer(r.Pid, r.ContainerID) {
-				syscall.Kill(r.Pid, s)
+			// Right after the start the engine may not know the process
+			// yet.
+			for try := 0; try < 20; try++ {
+				ictx, cancel := withTimeout(ctx)
+				r, err := c.api.ContainerExecInspect(ictx, execID)
+				cancel()
+				if err == nil && r.Running && r.Pid > 0 && inContainer(r.Pid, r.ContainerID) {
+					syscall.Kill(r.Pid, s)
+					break
+				}
+				if err != nil || !r.Running && r.ExitCode != 0 || ctx.Err() != nil {
+					break
+				}
+				time.Sleep(25 * time.Millisecond)
 			}
 		}
 	}
