@@ -133,10 +133,11 @@ func targetFor(c engine.Container, dir string) (Target, bool, error) {
 	return Target{}, false, &CollisionError{Name: c.Name, RunningPath: src, RequestedPath: dir}
 }
 
-// workspaceOf finds the project bind mount under /workspaces.
+// workspaceOf finds the project bind mount: /workspaces/<basename> (git's
+// directories may be mounted deeper).
 func workspaceOf(c engine.Container) (src, dst string, ok bool) {
 	for _, m := range c.Mounts {
-		if !m.Volume && strings.HasPrefix(m.Target, project.WorkspaceRoot+"/") {
+		if base, in := strings.CutPrefix(m.Target, project.WorkspaceRoot+"/"); in && !m.Volume && base != "" && !strings.Contains(base, "/") {
 			return m.Source, m.Target, true
 		}
 	}
@@ -276,7 +277,8 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 	mounts := []engine.Mount{{Source: dir, Target: id.Workspace}}
 	mounts = append(mounts, volumeMounts()...)
 	mounts = append(mounts, configMounts(home)...)
-	env := []string{}
+	gitMounts, env := gitInside(dir, id.Workspace, opts.Warnings)
+	mounts = append(mounts, gitMounts...)
 	if sock := opts.Env("SSH_AUTH_SOCK"); sock != "" {
 		if info, err := os.Stat(sock); err == nil && info.Mode()&os.ModeSocket != 0 {
 			mounts = append(mounts, engine.Mount{Source: sock, Target: "/ssh-agent"})
