@@ -57,6 +57,7 @@ var table = []applet{
 	sshProxyApplet,
 	listApplet,
 	stopApplet,
+	worktreeApplet,
 	buildApplet,
 	newApplet,
 	volumesApplet,
