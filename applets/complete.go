@@ -72,6 +72,9 @@ func sources(env Getenv, buildContext fs.FS) completions.Sources {
 			}
 			return images.Templates(buildContext)
 		},
+		Branches: func() []string {
+			return worktreeBranches(engineTimeout(env, "DEVENV_COMPLETE_TIMEOUT", completions.DockerTimeout))
+		},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"text/tabwriter"
+	"time"
 
 	"devenv/internal/engine"
 	"devenv/internal/environment"
@@ -324,4 +325,17 @@ func parseInterleaved(c *call, fs *flag.FlagSet, args []string) ([]string, error
 		}
 		pos, args = append(pos, args[0]), args[1:]
 	}
+}
+
+// worktreeBranches are the branches completion offers: those of the
+// repository the shell stands in, or none past timeout.
+func worktreeBranches(timeout time.Duration) []string {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	repo, err := findRepo(ctx)
+	if err != nil {
+		return nil
+	}
+	branches, _ := repo.Branches(ctx)
+	return branches
 }
