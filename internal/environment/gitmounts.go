@@ -6,7 +6,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 
 	"devenv/internal/engine"
 	"devenv/internal/gitrepo"
@@ -57,7 +56,7 @@ func gitInside(dir, workspace string, warnings io.Writer) (mounts []engine.Mount
 		mounts = append(mounts, engine.Mount{Source: c.GitDir, Target: gitDir})
 		mounts = append(mounts, readOnlyWorktrees(c.GitDir, gitDir, false)...)
 	}
-	return mounts, slices.Clone(gitConfig)
+	return mounts, gitConfig
 }
 
 // readOnlyWorktrees mounts <common>/worktrees read-only at target/worktrees.
