@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 
 	"devenv/internal/engine"
 	"devenv/internal/gitrepo"
@@ -48,10 +49,16 @@ func gitInside(dir, workspace string, warnings io.Writer) (mounts []engine.Mount
 			engine.Mount{Source: filepath.Join(dir, ".git"), Target: containerPath(gitDir, c.BackLinkPointer), ReadOnly: true})
 	case gitrepo.Module:
 		gitDir := containerPath(workspace, c.GitDirPointer)
+		// A submodule nested deeper than the superproject's top level
+		// climbs out of /workspaces with its relative paths: the project
+		// is then also where its repository's core.worktree leads inside.
 		if worktree := containerPath(gitDir, c.WorktreePointer); worktree != workspace {
-			fmt.Fprintf(warnings, "devenv: git will not work in this environment: the submodule's repository finds %s by a relative path that leads to %s inside, not %s: make it a submodule of the superproject's top level, or run git on the host\n",
-				dir, worktree, workspace)
-			return nil, nil
+			if reserved(worktree) || reserved(gitDir) {
+				fmt.Fprintf(warnings, "devenv: git will not work in this environment: the submodule's repository finds %s by a relative path that leads to %s inside, which is the system's: run git for it on the host\n",
+					dir, worktree)
+				return nil, nil
+			}
+			mounts = append(mounts, engine.Mount{Source: dir, Target: worktree})
 		}
 		mounts = append(mounts, engine.Mount{Source: c.GitDir, Target: gitDir})
 		mounts = append(mounts, readOnlyWorktrees(c.GitDir, gitDir, false)...)
@@ -93,4 +100,16 @@ var gitConfig = []string{
 	"GIT_CONFIG_KEY_0=gc.worktreePruneExpire", "GIT_CONFIG_VALUE_0=never",
 	"GIT_CONFIG_KEY_1=gc.reflogExpire", "GIT_CONFIG_VALUE_1=never",
 	"GIT_CONFIG_KEY_2=gc.reflogExpireUnreachable", "GIT_CONFIG_VALUE_2=never",
+}
+
+// reserved reports whether a mount at target would cover what the image
+// itself needs: the root, the system's directories, the workspaces.
+func reserved(target string) bool {
+	first, _, _ := strings.Cut(strings.TrimPrefix(path.Clean(target), "/"), "/")
+	switch first {
+	case "", "bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "media", "mnt", "opt",
+		"proc", "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var", "workspaces":
+		return true
+	}
+	return false
 }
