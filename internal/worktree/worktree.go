@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -204,10 +205,15 @@ func (r Repo) DefaultPath(branch string) string {
 	return filepath.Join(filepath.Dir(r.Main), filepath.Base(r.Main)+"-"+strings.ReplaceAll(branch, "/", "-"))
 }
 
+// noRepoCode is git configuration for devenv's own git commands: environments
+// can write the repository's hooks and config, so what devenv runs on the
+// host runs neither hooks nor an fsmonitor they may have set.
+var noRepoCode = []string{"-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"}
+
 func (r Repo) git(ctx context.Context, dir string, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, gitTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd := exec.CommandContext(ctx, "git", append(slices.Clone(noRepoCode), args...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
 	var stdout, stderr bytes.Buffer
