@@ -26,7 +26,6 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, commands)
 }
 
-
 // TestScript runs the scenarios that share the engine with each other.
 func TestScript(t *testing.T) {
 	runScripts(t, "testdata/scripts", dockerState(t))

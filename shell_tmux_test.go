@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // TestShellsInTmux loads `devenv init` into real interactive bash, zsh and
