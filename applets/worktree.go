@@ -258,15 +258,15 @@ func worktreeRm(ctx context.Context, c *call, args []string) error {
 	}
 	defer eng.Close()
 	if !w.Prunable {
-		name, err := environment.ResolveStop(ctx, eng, w.Path, "")
+		r, err := environment.StopTarget(ctx, eng, w.Path, "")
 		if err != nil {
 			return err
 		}
-		result, err := environment.Stop(ctx, eng, name)
+		result, err := environment.Stop(ctx, eng, r)
 		if err != nil {
 			return err
 		}
-		if result.WasRunning {
+		if result.State != "" {
 			fmt.Fprintf(c.stdio.Err, "%s: stopped %s\n", c.prog, result.Name)
 		}
 	}
