@@ -38,7 +38,9 @@ func gitInside(dir, workspace string, warnings io.Writer) (mounts []engine.Mount
 	case gitrepo.None:
 		return nil, nil
 	case gitrepo.Main:
-		mounts = readOnlyWorktrees(c.GitDir, path.Join(workspace, ".git"), true)
+		if c.GitDir == filepath.Join(c.Dir, ".git") { // not a symlink that leads out of the project
+			mounts = readOnlyWorktrees(c.GitDir, path.Join(workspace, ".git"), true)
+		}
 	case gitrepo.Linked:
 		gitDir := containerPath(workspace, c.GitDirPointer)
 		common := containerPath(gitDir, c.CommonDirPointer)

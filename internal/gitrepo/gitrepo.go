@@ -73,14 +73,18 @@ func Open(dir string) (Checkout, error) {
 		return Checkout{}, fmt.Errorf("resolve %s: %w", dir, err)
 	}
 	dotGit := filepath.Join(real, ".git")
-	info, err := os.Lstat(dotGit)
+	info, err := os.Stat(dotGit) // a symlinked .git counts as what it leads to, as for git
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return Checkout{Kind: None, Dir: real}, nil
 	case err != nil:
 		return Checkout{}, fmt.Errorf("read %s: %w", dotGit, err)
 	case info.IsDir():
-		return Checkout{Kind: Main, Dir: real, GitDir: dotGit, CommonDir: dotGit}, nil
+		gitDir, err := filepath.EvalSymlinks(dotGit)
+		if err != nil {
+			return Checkout{}, fmt.Errorf("resolve %s: %w", dotGit, err)
+		}
+		return Checkout{Kind: Main, Dir: real, GitDir: gitDir, CommonDir: gitDir}, nil
 	case !info.Mode().IsRegular():
 		return Checkout{}, &BrokenError{Dir: real, Reason: "is neither a directory nor a file", Fix: "remove it or make it a gitdir: file"}
 	}
