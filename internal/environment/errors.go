@@ -62,7 +62,7 @@ func (e *NotRunningError) Error() string {
 type ForeignContainerError struct{ Name string }
 
 func (e *ForeignContainerError) Error() string {
-	return fmt.Sprintf("container %s is not a devenv environment (no devenv=true label); devenv leaves it alone: remove or rename it, or use --name", e.Name)
+	return fmt.Sprintf("container %s is not a devenv environment (it lacks the devenv=true and devenv.project labels); devenv leaves it alone: remove or rename it, or use --name", e.Name)
 }
 
 func (e *ForeignContainerError) Is(target error) bool { return target == ErrNotDevenv }
