@@ -28,18 +28,18 @@ environment (named after the worktree's directory, as for any project). Run
 it anywhere inside the repository or one of its worktrees; the git part is
 done by the host's git.
 
-  add  creates BRANCH from REF (default: HEAD) unless it exists, adds a
-       worktree for it at DIR (default: a sibling of the main checkout
-       named <repo>-<branch>, with / in the branch written -), starts its
-       environment and opens a shell in it, or runs CMD headless as
-       'devenv exec' does.
+  add  creates BRANCH from REF (default: HEAD, where you stand) unless it
+       exists, adds a worktree for it at DIR (default: a sibling of the
+       main checkout named <repo>-<branch>, with / in the branch written
+       -), starts its environment and opens a shell in it, or runs CMD
+       headless as 'devenv exec' does.
   ls   lists the repository's worktrees: branch, path, environment, status.
   rm   stops the worktree's environment and removes the worktree. It
        refuses while the worktree has uncommitted or untracked files,
        unless --force. The branch is kept.
 
 Flags:
-  --base REF    add: where a new branch starts (default: HEAD)
+  --base REF    add: where a new branch starts (default: HEAD, where you stand)
   --path DIR    add: where the worktree goes
   --format F    ls: table (default) or json
   --force       rm: remove it even with uncommitted or untracked files
@@ -107,13 +107,14 @@ func worktreeAdd(ctx context.Context, c *call, args []string) error {
 	switch {
 	case exists && *base != "":
 		return fmt.Errorf("branch %s exists already, and --base is only for a new branch: leave --base out", branch)
-	case !exists:
-		from = *base
-		if from == "" {
-			from = "HEAD"
+	case exists: // checked out as it is
+	case *base != "":
+		if from, err = repo.Commit(ctx, *base); err != nil {
+			return fmt.Errorf("--base %s names no commit of this repository: give a branch, tag or commit", *base)
 		}
-		if _, err := repo.Commit(ctx, from); err != nil {
-			return err
+	default:
+		if from, err = repo.Commit(ctx, "HEAD"); err != nil {
+			return fmt.Errorf("HEAD names no commit yet, so %s has nothing to start from: commit first, or give --base REF", branch)
 		}
 	}
 	path := repo.DefaultPath(branch)

@@ -24,6 +24,7 @@ const gitTimeout = 30 * time.Second
 // its worktrees.
 type Repo struct {
 	Main string // the main checkout's path, as git reports it
+	Here string // the directory it was found from: where HEAD and @{-1} mean something
 }
 
 // Worktree is one entry of `git worktree list`.
@@ -73,7 +74,7 @@ func (e *GitError) Unwrap() error { return e.Err }
 
 // Find returns the repository that dir is in.
 func Find(ctx context.Context, dir string) (Repo, error) {
-	var r Repo
+	r := Repo{Here: dir}
 	list, err := r.list(ctx, dir)
 	if err != nil {
 		var ge *GitError
@@ -134,7 +135,7 @@ func parseList(out string) []Worktree {
 // CheckBranchName returns the branch a name means (git expands @{-1}), or
 // an error when git would refuse it as a branch name.
 func (r Repo) CheckBranchName(ctx context.Context, name string) (string, error) {
-	out, err := r.git(ctx, r.Main, "check-ref-format", "--branch", name)
+	out, err := r.git(ctx, r.Here, "check-ref-format", "--branch", name)
 	if err != nil {
 		return "", fmt.Errorf("invalid branch name %q: see `git help check-ref-format` for what a branch may be called", name)
 	}
@@ -151,11 +152,14 @@ func (r Repo) BranchExists(ctx context.Context, name string) (bool, error) {
 	return err == nil, err
 }
 
-// Commit resolves ref to a commit, or says it names none.
+// ErrNoCommit: a ref that names no commit.
+var ErrNoCommit = errors.New("names no commit")
+
+// Commit resolves ref (HEAD is the worktree's it was found from) to a commit.
 func (r Repo) Commit(ctx context.Context, ref string) (string, error) {
-	out, err := r.git(ctx, r.Main, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
+	out, err := r.git(ctx, r.Here, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
 	if err != nil {
-		return "", fmt.Errorf("--base %s names no commit of this repository: give a branch, tag or commit", ref)
+		return "", fmt.Errorf("%s %w", ref, ErrNoCommit)
 	}
 	return strings.TrimSpace(out), nil
 }
