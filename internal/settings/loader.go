@@ -46,7 +46,7 @@ func (l *loader) layer(data []byte, file string, kind Kind) error {
 		source := Source{Kind: kind, Where: file}
 		if kind == FromProject {
 			if warning, ignore := l.projectMay(k, value, base, file); ignore {
-				l.res.Warnings = append(l.res.Warnings, warning)
+				l.res.Ignored = append(l.res.Ignored, Ignored{File: file, Key: name, Warning: warning})
 				continue
 			}
 		}

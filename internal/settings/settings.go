@@ -99,9 +99,18 @@ type Request struct {
 type Result struct {
 	Settings    Settings
 	Sources     map[string]Source // key name → source of its effective value; env entries as "env.NAME"
-	Warnings    []string          // one line per ignored project key, without a program prefix
+	Ignored     []Ignored         // the project keys that did not take effect, in file order
 	UserFile    string            // the user file's path, whether or not it exists
 	ProjectFile string            // the project file's path; "" without a project
+	// UserFileFound and ProjectFileFound say whether the files exist.
+	UserFileFound, ProjectFileFound bool
+}
+
+// Ignored is a project key the trust rule set aside.
+type Ignored struct {
+	File    string `json:"file"`
+	Key     string `json:"key"`
+	Warning string `json:"warning"` // one line naming the file and the key and what to do, without a program prefix
 }
 
 // Defaults are the values when nothing sets a key.
@@ -170,6 +179,7 @@ func Load(req Request) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
+		res.UserFileFound = data != nil
 		if data != nil {
 			if err := l.layer(data, res.UserFile, FromUser); err != nil {
 				return Result{}, err
@@ -182,6 +192,7 @@ func Load(req Request) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
+		res.ProjectFileFound = data != nil
 		if data != nil {
 			if err := l.layer(data, res.ProjectFile, FromProject); err != nil {
 				return Result{}, err

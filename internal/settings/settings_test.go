@@ -100,8 +100,8 @@ func TestTrustRule(t *testing.T) {
 	if s.Sudo || s.Agents != "per-project" || s.Network.Egress != "none" {
 		t.Errorf("project could not narrow: %+v", s)
 	}
-	if len(res.Warnings) != 2 || !strings.Contains(res.Warnings[0], "forward_ssh_agent") || !strings.Contains(res.Warnings[1], "mounts") {
-		t.Errorf("warnings: %q", res.Warnings)
+	if len(res.Ignored) != 2 || res.Ignored[0].Key != "forward_ssh_agent" || !strings.Contains(res.Ignored[1].Warning, "mounts ignored") {
+		t.Errorf("ignored: %q", res.Ignored)
 	}
 }
 
@@ -116,8 +116,8 @@ func TestStricterWins(t *testing.T) {
 	if s.Sudo || s.Agents != "per-project" || s.Network.Egress != "allowlist" || len(s.Network.Allow) != 1 {
 		t.Errorf("project widened: %+v", s)
 	}
-	if len(res.Warnings) != 4 {
-		t.Errorf("warnings: %q", res.Warnings)
+	if len(res.Ignored) != 4 {
+		t.Errorf("ignored: %q", res.Ignored)
 	}
 }
 

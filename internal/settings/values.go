@@ -38,8 +38,8 @@ func parseSize(text string) (int64, error) {
 	return int64(n * float64(unit)), nil
 }
 
-// formatSize writes bytes in the largest unit that divides them.
-func formatSize(n int64) string {
+// FormatSize writes bytes in the largest unit that divides them.
+func FormatSize(n int64) string {
 	for _, u := range []byte{'t', 'g', 'm', 'k'} {
 		if n != 0 && n%sizeUnits[u] == 0 {
 			return strconv.FormatInt(n/sizeUnits[u], 10) + string(u)
