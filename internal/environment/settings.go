@@ -56,3 +56,14 @@ func SettingsStale(c engine.Container, getenv Getenv) bool {
 	res, err := settings.Load(settings.Request{Getenv: getenv, ProjectDir: dir})
 	return err != nil || res.Settings.Hash() != started
 }
+
+// ProjectOf is the project whose settings apply at dir: the project of the
+// running environment whose workspace holds dir, else dir itself.
+func ProjectOf(running []engine.Container, dir string) string {
+	if t, ok, err := find(running, dir, ""); err == nil && ok {
+		if src, ok := WorkspacePath(t.Container); ok {
+			return src
+		}
+	}
+	return dir
+}

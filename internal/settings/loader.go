@@ -34,13 +34,13 @@ func (l *loader) layer(data []byte, file string, kind Kind) error {
 		}
 		k, ok := lookup(name)
 		if !ok {
-			problem := "unknown key"
+			problem := fmt.Sprintf("unknown key %q", name)
 			if s := suggest(path[len(path)-1]); s != "" {
-				problem += fmt.Sprintf(": did you mean %s?", s)
+				problem += fmt.Sprintf(": did you mean %q?", s)
 			} else {
-				problem += "; see `devenv config --help` for the keys"
+				problem += ": README.md's Settings section lists the keys"
 			}
-			return &Error{File: file, Key: name, Problem: problem}
+			return &Error{File: file, Problem: problem}
 		}
 		value := lookupValue(values, path)
 		source := Source{Kind: kind, Where: file}

@@ -124,8 +124,8 @@ func TestStricterWins(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	cases := []struct{ name, user, project, want string }{
 		{"syntax", "cpus = = 2\n", "", "config.toml:1:"},
-		{"unknown key", "cpu = 2\n", "", "cpu: unknown key: did you mean cpus?"},
-		{"unknown in table", "[tools]\ndefualt = []\n", "", "tools.defualt: unknown key: did you mean tools.default?"},
+		{"unknown key", "cpu = 2\n", "", `unknown key "cpu": did you mean "cpus"?`},
+		{"unknown in table", "[tools]\ndefualt = []\n", "", `unknown key "tools.defualt": did you mean "tools.default"?`},
 		{"type", "cpus = \"two\"\n", "", "cpus: wrong type: want a number, got a string"},
 		{"memory range", "", "memory = \"-1\"\n", "memory: \"-1\" is out of range"},
 		{"pids range", "", "pids = 0\n", "pids: 0 is out of range"},
