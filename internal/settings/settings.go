@@ -261,8 +261,8 @@ func (s Settings) Hash() string {
 		}
 	}
 	data, err := json.Marshal(values)
-	if err != nil { // only plain data is marshalled
-		panic(err)
+	if err != nil { // a value JSON cannot carry (NaN): its text still tells changes apart
+		data = fmt.Appendf(nil, "%#v", values)
 	}
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:8])
