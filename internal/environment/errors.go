@@ -66,3 +66,10 @@ func (e *ForeignContainerError) Error() string {
 }
 
 func (e *ForeignContainerError) Is(target error) bool { return target == ErrNotDevenv }
+
+// OrphanedError: the project directory of a running environment is gone.
+type OrphanedError struct{ Name, Path string }
+
+func (e *OrphanedError) Error() string {
+	return fmt.Sprintf("the project directory %s of %s is gone (deleted or moved): stop it with `devenv stop %s`, then start it again from where the project is now", e.Path, e.Name, e.Name)
+}
