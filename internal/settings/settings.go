@@ -149,17 +149,6 @@ func configDir(getenv func(string) string) string {
 	return ""
 }
 
-// stateDir is devenv's state directory (see package sshkeys).
-func stateDir(getenv func(string) string) string {
-	if xdg := getenv("XDG_STATE_HOME"); filepath.IsAbs(xdg) {
-		return filepath.Join(xdg, "devenv")
-	}
-	if home := getenv("HOME"); filepath.IsAbs(home) {
-		return filepath.Join(home, ".local", "state", "devenv")
-	}
-	return ""
-}
-
 // Load reads the user file and the project's file and applies, key by key,
 // flag > variable > project file > user file > default, except that a
 // project file's value for a key it may not set is ignored with a warning.
