@@ -12,9 +12,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Settings are the effective values of every key.
@@ -220,14 +222,38 @@ func Load(req Request) (Result, error) {
 	return res, nil
 }
 
-// readFile returns nil, nil for a file that does not exist.
+// maxFileSize bounds what is read: a settings file is a few lines.
+const maxFileSize = 1 << 20
+
+// readFile returns nil, nil for a file that does not exist. The project
+// file lies where the environment can write, so it may be anything: only
+// a regular file is read (a FIFO would block devenv), and only so much.
 func readFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
 	case err != nil:
 		return nil, &Error{File: path, Problem: "cannot read it (" + cause(err) + "): make it readable or remove it"}
+	case !info.Mode().IsRegular():
+		return nil, &Error{File: path, Problem: "cannot read it (not a regular file): make it one or remove it"}
+	case info.Size() > maxFileSize:
+		return nil, &Error{File: path, Problem: "cannot read it (larger than 1 MiB): a settings file is a few lines"}
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, &Error{File: path, Problem: "cannot read it (" + cause(err) + "): make it readable or remove it"}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, &Error{File: path, Problem: "cannot read it (" + cause(err) + "): make it readable or remove it"}
+	}
+	if len(data) > maxFileSize {
+		return nil, &Error{File: path, Problem: "cannot read it (larger than 1 MiB): a settings file is a few lines"}
+	}
+	if data == nil {
+		data = []byte{}
 	}
 	return data, nil
 }
