@@ -40,6 +40,8 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"dockerd":       d.cmdDockerd,
 		"containerid":   d.cmdContainerID,
 		"rmi":           d.cmdRmi,
+		"killafter":     cmdKillAfter,
+		"environments":  d.cmdEnvironments,
 	}
 }
 

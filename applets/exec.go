@@ -57,7 +57,7 @@ func runExec(ctx context.Context, c *call) error {
 		return err
 	}
 	defer eng.Close()
-	code, err := environment.Session(ctx, eng, t, cmd, false, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	code, err := environment.Command(ctx, eng, t, cmd, environment.Getenv(c.env), environment.Stdio(c.stdio))
 	if err != nil {
 		return err
 	}

@@ -60,8 +60,11 @@ type Container struct {
 // Running reports whether the container's main process runs.
 func (c Container) Running() bool { return c.State == "running" }
 
-// Devenv reports whether the container carries devenv=true.
-func (c Container) Devenv() bool { return c.Labels[DevenvLabel] == "true" }
+// Devenv reports whether the container is a devenv environment: it carries
+// devenv=true and a project label. devenv=true alone is not enough, since
+// every container run from one of devenv's images inherits that label from
+// the image (a build step's, or one a user ran by hand).
+func (c Container) Devenv() bool { return c.Labels[DevenvLabel] == "true" && c.Labels[ProjectLabel] != "" }
 
 // SSHAddress is "ip:port", or "" when no SSH port is published.
 func (c Container) SSHAddress() string {
