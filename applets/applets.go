@@ -60,6 +60,7 @@ var table = []applet{
 	buildApplet,
 	newApplet,
 	volumesApplet,
+	configApplet,
 	initApplet,
 	promptApplet,
 	installApplet,
