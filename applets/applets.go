@@ -61,6 +61,7 @@ var table = []applet{
 	buildApplet,
 	newApplet,
 	volumesApplet,
+	configApplet,
 	initApplet,
 	promptApplet,
 	installApplet,

@@ -31,14 +31,15 @@ Flags:
 
 // listEntry is one environment in `devenv list --format json`.
 type listEntry struct {
-	Name    string `json:"name"`
-	Project string `json:"project"`
-	Branch  string `json:"branch"` // the project's git branch, from the host's git files; "" when none
-	Path    string `json:"path"`
-	SSH     string `json:"ssh"`
-	Status  string `json:"status"`
-	Started string `json:"started"`
-	Image   string `json:"image"`
+	Name    string  `json:"name"`
+	Project string  `json:"project"`
+	Branch  string  `json:"branch"` // the project's git branch, from the host's git files; "" when none
+	Path    string  `json:"path"`
+	SSH     string  `json:"ssh"`
+	Status  string  `json:"status"`
+	Started string  `json:"started"`
+	Image   string  `json:"image"`
+	Limits  *limits `json:"limits,omitempty"` // --format json only
 }
 
 func runList(ctx context.Context, c *call) error {
@@ -75,8 +76,11 @@ func runList(ctx context.Context, c *call) error {
 			}
 			image = ref
 		}
-		if environment.Orphaned(ct) {
+		switch {
+		case environment.Orphaned(ct):
 			status = "orphaned"
+		case environment.SettingsStale(ct, environment.Getenv(c.env)):
+			status = "stale"
 		}
 		entries = append(entries, listEntry{
 			Name:    ct.Name,
@@ -96,6 +100,9 @@ func runList(ctx context.Context, c *call) error {
 			fmt.Fprintln(out, e.Name)
 		}
 	case *format == "json":
+		if err := addLimits(ctx, eng, entries); err != nil {
+			return err
+		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(entries)
