@@ -16,6 +16,7 @@ import (
 	"devenv/internal/engine"
 	"devenv/internal/environment"
 	"devenv/internal/project"
+	"devenv/internal/shellquote"
 	"devenv/internal/sshkeys"
 	"devenv/internal/terminal"
 )
@@ -118,9 +119,9 @@ func sshArgv(store sshkeys.Store, t environment.Target, passthrough []string, ag
 	switch {
 	case !wantsSession(options): // a subsystem's name, say: as it is
 	case len(command) > 0:
-		command = []string{"cd " + shellWord(t.WorkDir) + " && " + strings.Join(command, " ")}
+		command = []string{"cd " + shellquote.POSIX(t.WorkDir) + " && " + strings.Join(command, " ")}
 	default:
-		command = []string{"cd " + shellWord(t.WorkDir) + ` && exec "${SHELL:-/bin/sh}" -l`}
+		command = []string{"cd " + shellquote.POSIX(t.WorkDir) + ` && exec "${SHELL:-/bin/sh}" -l`}
 		if tty {
 			argv = append(argv, "-t")
 		}
@@ -178,11 +179,6 @@ func wantsSession(options []string) bool {
 		}
 	}
 	return true
-}
-
-// shellWord quotes s for a POSIX shell.
-func shellWord(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // sshReady checks that an SSH client of devenv's can log in to c and
