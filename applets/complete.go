@@ -10,6 +10,7 @@ import (
 
 	"devenv/completions"
 	"devenv/internal/images"
+	"devenv/internal/project"
 )
 
 // runCompletion answers a shell's completion request: the line being typed
@@ -39,7 +40,7 @@ func runCompletion(env Getenv, buildContext fs.FS) int {
 	os.Unsetenv("COMP_INSTALL")
 	os.Unsetenv("COMP_UNINSTALL")
 	defer func() { recover() }() // a failing predictor offers nothing, and says nothing
-	complete.Complete(Program, c)
+	complete.Complete(project.Program, c)
 	return 0
 }
 

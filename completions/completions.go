@@ -17,10 +17,9 @@ import (
 
 	"github.com/posener/complete/v2"
 	"github.com/posener/complete/v2/predict"
-)
 
-// Program is the binary's name and the prefix of every applet's own name.
-const Program = "devenv"
+	"devenv/internal/project"
+)
 
 // Flag is one flag of a command.
 type Flag struct {
@@ -38,7 +37,7 @@ type Command struct {
 
 // App is an applet as the dispatcher knows it.
 type App struct {
-	Name  string // "stop"; Program for the default applet
+	Name  string // "stop"; project.Program for the default applet
 	Usage string // its --help text, whose Flags section lists its flags
 }
 
@@ -55,14 +54,14 @@ func New(apps []App, src Sources) *Tree {
 	src.Templates = once(src.Templates)
 	var offered []string
 	for _, a := range apps {
-		if a.Name != Program {
+		if a.Name != project.Program {
 			offered = append(offered, a.Name)
 		}
 	}
 	t := &Tree{commands: specs(src, offered), offered: offered}
 	for _, a := range apps {
 		name := a.Name
-		if name == Program {
+		if name == project.Program {
 			name = ""
 		}
 		spec := t.commands[name]
@@ -90,7 +89,7 @@ func (t *Tree) For(text string) complete.Completer {
 		return nil
 	}
 	name, args, sub := "", l.words[1:], false
-	if applet, ok := strings.CutPrefix(path.Base(l.words[0]), Program+"-"); ok {
+	if applet, ok := strings.CutPrefix(path.Base(l.words[0]), project.Program+"-"); ok {
 		if _, known := t.commands[applet]; known {
 			name = applet
 		}

@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/posener/complete/v2"
+
+	"devenv/internal/project"
 )
 
 // apps stand in for the applet table: usage texts shaped like the real ones.
 var apps = []App{
-	{Name: Program, Usage: "Usage: devenv [--port N] [--name NAME] [PATH]\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
+	{Name: project.Program, Usage: "Usage: devenv [--port N] [--name NAME] [PATH]\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
 	{Name: "exec", Usage: "Usage: devenv exec\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
 	{Name: "ssh", Usage: "Usage: devenv ssh\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
 	{Name: "list", Usage: "Usage: devenv list\n\nFlags:\n  --format F  table (default) or json\n  -q          print names only\n"},
