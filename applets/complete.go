@@ -45,7 +45,7 @@ func runCompletion(env Getenv, buildContext fs.FS) int {
 }
 
 // sources are where completion finds what is not fixed: the engine for the
-// running environments (within completions.DockerTimeout, or
+// running environments (within completeTimeout, or
 // $DEVENV_COMPLETE_TIMEOUT), and the build context ($DEVENV_CONTEXT, else
 // the embedded one) for tools and templates.
 func sources(env Getenv, buildContext fs.FS) completions.Sources {
@@ -54,7 +54,7 @@ func sources(env Getenv, buildContext fs.FS) completions.Sources {
 	}
 	return completions.Sources{
 		Environments: func() []string {
-			return completions.RunningNames(engineTimeout(env, "DEVENV_COMPLETE_TIMEOUT", completions.DockerTimeout))
+			return runningNames(engineTimeout(env, "DEVENV_COMPLETE_TIMEOUT", completeTimeout))
 		},
 		Tools: func() []string {
 			if buildContext == nil {

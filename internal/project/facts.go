@@ -27,3 +27,20 @@ func HasDockerfile(dir string) bool {
 
 // IsProjectImage reports whether ref names a project's own image.
 func IsProjectImage(ref string) bool { return strings.HasPrefix(ref, ImagePrefix) }
+
+// IsContainerName reports whether name follows Docker's rule for container
+// names, [a-zA-Z0-9][a-zA-Z0-9_.-]+. An engine may answer anything (a
+// remote or hostile one); a name outside the rule never reaches the shell.
+func IsContainerName(name string) bool {
+	if len(name) < 2 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		alnum := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		if !alnum && (i == 0 || c != '_' && c != '.' && c != '-') {
+			return false
+		}
+	}
+	return true
+}
