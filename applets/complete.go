@@ -11,6 +11,7 @@ import (
 	"devenv/completions"
 	"devenv/internal/images"
 	"devenv/internal/project"
+	"devenv/shell"
 )
 
 // runCompletion answers a shell's completion request: the line being typed
@@ -29,7 +30,7 @@ func runCompletion(env Getenv, buildContext fs.FS) int {
 	for _, a := range table {
 		apps = append(apps, completions.App{Name: a.name, Usage: a.usage})
 	}
-	c := completions.New(apps, sources(env, buildContext)).For(text)
+	c, text := completions.New(apps, sources(env, buildContext)).For(text, quoting(env))
 	if c == nil {
 		return 0
 	}
@@ -42,6 +43,16 @@ func runCompletion(env Getenv, buildContext fs.FS) int {
 	defer func() { recover() }() // a failing predictor offers nothing, and says nothing
 	complete.Complete(project.Program, c)
 	return 0
+}
+
+// quoting is how the shell that asks writes words: its snippet names it in
+// $DEVENV_COMPLETE_SHELL. Without it, candidates are printed as they are.
+func quoting(env Getenv) completions.Quoting {
+	sh, ok := shell.Lookup(env("DEVENV_COMPLETE_SHELL"))
+	if !ok {
+		return completions.Quoting{}
+	}
+	return completions.Quoting{Quote: sh.Candidate, Unquote: sh.Unquote}
 }
 
 // sources are where completion finds what is not fixed: the engine for the

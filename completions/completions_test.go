@@ -46,7 +46,7 @@ func testTree(t *testing.T) *Tree {
 // the candidates with want, in any order.
 func check(t *testing.T, tree *Tree, line string, want ...string) {
 	t.Helper()
-	c := tree.For(line)
+	c, _ := tree.For(line, Quoting{})
 	if c == nil {
 		t.Fatalf("%q: no completer", line)
 	}
@@ -79,7 +79,7 @@ func TestTargets(t *testing.T) {
 	check(t, tree, "devenv-ssh ", append([]string{"--port", "--name", "-h"}, targets...)...)
 	check(t, tree, "devenv ssh devenv-cmpl-beta ", "--port", "--name", "-h", "--")
 	for _, line := range []string{"devenv exec . -- ", "devenv-ssh x -- ls ", "devenv"} {
-		if c := tree.For(line); c != nil {
+		if c, _ := tree.For(line, Quoting{}); c != nil {
 			t.Errorf("%q: want no completion after --, got a completer", line)
 		}
 	}
