@@ -1,6 +1,7 @@
 package completions
 
 import (
+	"encoding/hex"
 	"strings"
 
 	"github.com/posener/complete/v2"
@@ -16,21 +17,26 @@ type Quoting struct {
 	Unquote func(word string) string // the text a typed word stands for
 }
 
-// retype rewrites the word being typed at the end of line (cur, as typed)
-// in the form Quote gives candidates, so that complete/v2, which compares
-// candidates with that word character by character, compares like with
-// like. A flag's "--name=" stays as it is.
+// retype hides the word being typed at the end of line (cur, as typed)
+// from complete/v2, which would compare candidates with it itself and
+// rewrite them to look like it, adding quotes it thinks are open (an
+// escaped quote, say). The word goes over hex-encoded instead, so
+// complete/v2 matches nothing and passes on what wrap offers as it is. A
+// flag's name, and the "--name=" of a value, stay as they are: complete/v2
+// completes those.
 func (q Quoting) retype(line, cur string) string {
 	if q.Quote == nil || cur == "" {
 		return line
 	}
 	head, value := "", cur
 	if strings.HasPrefix(cur, "-") {
-		if i := strings.IndexByte(cur, '='); i >= 0 {
-			head, value = cur[:i+1], cur[i+1:]
+		i := strings.IndexByte(cur, '=')
+		if i < 0 {
+			return line
 		}
+		head, value = cur[:i+1], cur[i+1:]
 	}
-	return line[:len(line)-len(cur)] + head + q.word(value, q.Unquote(value))
+	return line[:len(line)-len(cur)] + head + hex.EncodeToString([]byte(value))
 }
 
 // word quotes text, which the person typed as typed. A leading ~ typed bare
@@ -43,13 +49,17 @@ func (q Quoting) word(typed, text string) string {
 	return q.Quote(text)
 }
 
-// wrap has p predict from the text of the word being typed, keeps the
-// candidates that extend it, and quotes them.
+// wrap has p predict from the text of the word being typed (as retype
+// sent it), keeps the candidates that extend it, and quotes them.
 func (q Quoting) wrap(p complete.Predictor) complete.Predictor {
 	if q.Quote == nil || p == nil {
 		return p
 	}
-	return complete.PredictFunc(func(typed string) []string {
+	return complete.PredictFunc(func(prefix string) []string {
+		typed := prefix
+		if b, err := hex.DecodeString(prefix); err == nil {
+			typed = string(b)
+		}
 		text := q.Unquote(typed)
 		literal := strings.HasPrefix(text, "~") && !strings.HasPrefix(typed, "~")
 		if literal {
