@@ -119,9 +119,9 @@ func sshArgv(store sshkeys.Store, t environment.Target, passthrough []string, ag
 	switch {
 	case !wantsSession(options): // a subsystem's name, say: as it is
 	case len(command) > 0:
-		command = []string{"cd " + shellquote.POSIX(t.WorkDir) + " && " + strings.Join(command, " ")}
+		command = []string{"cd " + shellquote.Portable(t.WorkDir) + " && " + strings.Join(command, " ")}
 	default:
-		command = []string{"cd " + shellquote.POSIX(t.WorkDir) + ` && exec "${SHELL:-/bin/sh}" -l`}
+		command = []string{"cd " + shellquote.Portable(t.WorkDir) + " && exec $SHELL -l"}
 		if tty {
 			argv = append(argv, "-t")
 		}

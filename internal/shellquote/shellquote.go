@@ -40,6 +40,40 @@ func Fish(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
 
+// Portable makes s one literal word for sh, bash, zsh and fish alike, for
+// a command whose shell is not known (devuser's login shell runs what ssh
+// is given): outside single quotes, \' and \\ mean a quote and a backslash
+// in all of them; inside them fish reads both as escapes, so they never
+// stand inside.
+func Portable(s string) string {
+	var b strings.Builder
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		r := s[i] // bytes: a path need not be UTF-8
+		if r == '\'' || r == '\\' {
+			if quoted {
+				b.WriteByte('\'')
+				quoted = false
+			}
+			b.WriteByte('\\')
+			b.WriteByte(r)
+			continue
+		}
+		if !quoted {
+			b.WriteByte('\'')
+			quoted = true
+		}
+		b.WriteByte(r)
+	}
+	if quoted {
+		b.WriteByte('\'')
+	}
+	if b.Len() == 0 {
+		return "''"
+	}
+	return b.String()
+}
+
 // EscapePOSIX writes s as one literal word in the style a shell's own
 // completion inserts: each character that is not plain behind a backslash
 // (so that what is typed so far, "my\ d", stays a prefix of what is

@@ -62,6 +62,16 @@ func TestPOSIX(t *testing.T) {
 	}
 }
 
+// Portable words read the same in every shell that can be a login shell.
+func TestPortable(t *testing.T) {
+	for _, sh := range append(posixShells, []string{"fish", "--no-config", "-c"}) {
+		check(t, sh, Portable, `printf '%s\0'`)
+	}
+	if got := Portable(""); got != "''" {
+		t.Errorf("Portable(\"\") = %s", got)
+	}
+}
+
 // EscapePOSIX is what bash inserts from a completion; interactive shells
 // also expand history (!) there, which -c does not: bash -i would.
 func TestEscapePOSIX(t *testing.T) {
