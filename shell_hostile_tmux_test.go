@@ -101,17 +101,35 @@ func TestHostileNamesInTmux(t *testing.T) {
 				s.waitScreen(regexp.MustCompile(`(?m)^<devenv>\n<stop>\n`+regexp.QuoteMeta("<"+arg+">")+`$`), 10*time.Second)
 				noneCreated(t, sh, root, d.name)
 			}
+			// Typed after an opening quote, the name is completed inside it.
+			for _, d := range []struct{ typed, arg string }{{"'j", "j k/"}, {`"a`, "a$(touch pwned-a)/"}, {`"o`, "o!!/"}} {
+				s.complete("devenv stop " + d.typed)
+				if line := s.lastLine(); !strings.HasSuffix(line, d.typed[:1]) {
+					s.tmux("send-keys", "-t", "t", "-l", d.typed[:1]) // zsh and fish leave it open
+				}
+				s.tmux("send-keys", "-t", "t", "C-a")
+				s.tmux("send-keys", "-t", "t", "-l", `printf '<%s>\n' `)
+				s.tmux("send-keys", "-t", "t", "Enter")
+				s.waitScreen(regexp.MustCompile(`(?m)^<devenv>\n<stop>\n`+regexp.QuoteMeta("<"+d.arg+">")+`$`), 10*time.Second)
+				noneCreated(t, sh, root, d.typed)
+			}
 		})
 	}
 }
 
 // complete types text and Tab, and waits until Tab has inserted a
-// directory: the line ends in "/".
+// directory: the line ends in "/", or in a quote after it.
 func (s *tmuxShell) complete(text string) {
 	s.t.Helper()
 	s.tmux("send-keys", "-t", "t", "-l", text)
 	s.tmux("send-keys", "-t", "t", "Tab")
-	s.waitScreen(regexp.MustCompile(`(?m)^READY\S* `+regexp.QuoteMeta(text[:len("devenv stop ")])+`.*/\n*\z`), 10*time.Second)
+	s.waitScreen(regexp.MustCompile(`(?m)^READY\S* `+regexp.QuoteMeta(text[:len("devenv stop ")])+`.*/['"]?\n*\z`), 10*time.Second)
+}
+
+// lastLine is the terminal's last line that is not empty.
+func (s *tmuxShell) lastLine() string {
+	lines := strings.Split(strings.TrimRight(s.screen(), "\n "), "\n")
+	return strings.TrimRight(lines[len(lines)-1], " ")
 }
 
 func (s *tmuxShell) next() int {

@@ -13,8 +13,8 @@ import (
 // backticks, ";" in a directory's name). The zero value leaves both as
 // they are, for callers that name no shell.
 type Quoting struct {
-	Quote   func(text string) string // a candidate for the snippet; "" drops it
-	Unquote func(word string) string // the text a typed word stands for
+	Quote   func(text, typed string) string // a candidate for the snippet, after typed; "" drops it
+	Unquote func(word string) string        // the text a typed word stands for
 }
 
 // retype hides the word being typed at the end of line (cur, as typed)
@@ -44,9 +44,9 @@ func (q Quoting) retype(line, cur string) string {
 // "~/src/" after "~/s"); one typed quoted is quoted like any character.
 func (q Quoting) word(typed, text string) string {
 	if strings.HasPrefix(typed, "~") && strings.HasPrefix(text, "~") {
-		return "~" + q.Quote(text[1:])
+		return "~" + q.Quote(text[1:], typed)
 	}
-	return q.Quote(text)
+	return q.Quote(text, typed)
 }
 
 // wrap has p predict from the text of the word being typed (as retype

@@ -12,8 +12,9 @@ import (
 )
 
 var (
-	posix = Quoting{Quote: shellquote.EscapePOSIX, Unquote: shellquote.UnquotePOSIX}
-	fish  = Quoting{Quote: shellquote.EscapeFish, Unquote: shellquote.UnquoteFish}
+	bash  = Quoting{Quote: shellquote.InsertBash, Unquote: shellquote.UnquotePOSIX}
+	posix = Quoting{Quote: func(s, _ string) string { return shellquote.EscapePOSIX(s) }, Unquote: shellquote.UnquotePOSIX}
+	fish  = Quoting{Quote: func(s, _ string) string { return shellquote.EscapeFish(s) }, Unquote: shellquote.UnquoteFish}
 )
 
 // quotingTree is a tree over a directory of hostile names and an engine
@@ -50,6 +51,11 @@ func TestQuotedCandidates(t *testing.T) {
 	for _, typed := range []string{`a\ `, `'a `, `"a b`} {
 		checkQuoted(t, tree, posix, "devenv stop "+typed, `a\ b/`)
 	}
+	// bash inserts a candidate inside the quote the word opened
+	checkQuoted(t, tree, bash, "devenv stop 'a", "a b/")
+	checkQuoted(t, tree, bash, "devenv stop 'i", `it'\''s/`)
+	checkQuoted(t, tree, bash, `devenv stop "$`, `\$(touch x)/`)
+	checkQuoted(t, tree, bash, "devenv stop a", `a\ b/`)
 	checkQuoted(t, tree, fish, `devenv stop 'it\'`, `it\'s/`)
 	checkQuoted(t, tree, posix, `devenv stop \$`, `\$\(touch\ x\)/`)
 	// a ~ typed bare stays bare; one typed quoted is a name

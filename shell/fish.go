@@ -13,7 +13,7 @@ var fish = Shell{
 	Name:      "fish",
 	file:      "fish.fish",
 	quote:     shellquote.Fish,
-	candidate: shellquote.EscapeFish,
+	candidate: func(text, _ string) string { return shellquote.EscapeFish(text) },
 	unquote:   shellquote.UnquoteFish,
 	answer:    fishAnswer,
 }

@@ -22,7 +22,7 @@ type Shell struct {
 	Name      string
 	file      string // its snippet's template
 	quote     func(string) string
-	candidate func(string) string
+	candidate func(text, typed string) string
 	unquote   func(string) string
 	answer    func(Answer, State) string
 }
@@ -76,10 +76,10 @@ func (s Shell) Snippet(opts Options) (string, error) {
 func (s Shell) Quote(text string) string { return s.quote(text) }
 
 // Candidate is how the binary writes one completion candidate for this
-// shell's snippet, one a line: quoted so that what the shell inserts is
-// text = one literal word, never code. "" means this shell cannot be
-// offered text at all.
-func (s Shell) Candidate(text string) string { return s.candidate(text) }
+// shell's snippet, one a line, after typed, the word as typed so far:
+// quoted so that what the shell inserts is text, one literal word, never
+// code. "" means this shell cannot be offered text at all.
+func (s Shell) Candidate(text, typed string) string { return s.candidate(text, typed) }
 
 // Unquote reads the word being completed as this shell's snippet hands it
 // over (quoted as typed) into the text it stands for.

@@ -10,7 +10,7 @@ var zsh = Shell{
 	Name:      "zsh",
 	file:      "zsh.zsh",
 	quote:     shellquote.POSIX,
-	candidate: shellquote.EscapePOSIX,
+	candidate: func(text, _ string) string { return shellquote.EscapePOSIX(text) },
 	unquote:   shellquote.UnquotePOSIX,
 	answer: func(a Answer, state State) string {
 		return posixAnswer(a, state, `[[ ${(t)DEVENV_SSH_PORT} == *export* ]]`)

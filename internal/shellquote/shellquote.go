@@ -102,6 +102,79 @@ func EscapePOSIX(s string) string {
 	return b.String()
 }
 
+// InsertBash writes s as bash's completion is to insert it after word, the
+// word being typed: as EscapePOSIX does, unless word left a quote open.
+// Then readline keeps that quote, puts the candidate inside and closes the
+// quote after it, so the candidate is written as text inside those quotes.
+func InsertBash(s, word string) string {
+	switch openQuote(word) {
+	case '\'':
+		return inQuotes(s, "'", func(r rune) string {
+			if r == '\'' {
+				return `'\''`
+			}
+			return ""
+		})
+	case '"':
+		return inQuotes(s, `"`, func(r rune) string {
+			switch r {
+			case '"', '$', '`', '\\':
+				return `\` + string(r)
+			case '!': // history expansion: \! keeps its backslash in "…"
+				return `"'!'"`
+			}
+			return ""
+		})
+	}
+	return EscapePOSIX(s)
+}
+
+// inQuotes writes s for inside the quote q: special gives what a character
+// becomes there ("" for itself); control characters and bytes that are not
+// UTF-8 close the quote for a $'\ooo' and open it again.
+func inQuotes(s, q string, special func(rune) string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1, unprintable(r):
+			b.WriteString(q + EscapePOSIX(s[i:i+n]) + q)
+		case special(r) != "":
+			b.WriteString(special(r))
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// openQuote is the quote that word leaves open, 0 for none, as
+// UnquotePOSIX reads it.
+func openQuote(word string) byte {
+	var open byte
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		switch {
+		case open == 0 && c == '\\':
+			i++
+		case open == 0 && c == '$' && i+1 < len(word) && word[i+1] == '\'':
+			open = '$'
+			i++
+		case open == 0 && (c == '\'' || c == '"'):
+			open = c
+		case open == '$' && c == '\\', open == '"' && c == '\\':
+			i++
+		case open == '$' && c == '\'', open != 0 && c == open:
+			open = 0
+		}
+	}
+	if open == '$' {
+		return '\''
+	}
+	return open
+}
+
 // unprintable are the characters no terminal line should carry as they are.
 func unprintable(r rune) bool {
 	return r < ' ' || r == 0x7f || r >= 0x80 && !unicode.IsPrint(r) && r != utf8.RuneError

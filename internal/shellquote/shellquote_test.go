@@ -91,6 +91,20 @@ func TestEscapePOSIX(t *testing.T) {
 	}
 }
 
+// InsertBash after a quote the word opened: readline puts the candidate
+// inside that quote and closes it.
+func TestInsertBash(t *testing.T) {
+	for _, open := range []string{"'", `"`, `$'`} {
+		closing := open[len(open)-1:]
+		check(t, []string{"bash", "-c"}, func(s string) string {
+			if strings.HasPrefix(open, "$") && strings.ContainsAny(s, `\`) {
+				return "" // inside $'…' a backslash is an escape: not offered as text
+			}
+			return open + InsertBash(s, open) + closing
+		}, `printf '%s\0'`)
+	}
+}
+
 func TestFish(t *testing.T) {
 	check(t, []string{"fish", "--no-config", "-c"}, Fish, `printf '%s\0'`)
 	check(t, []string{"fish", "--no-config", "-c"}, EscapeFish, `printf '%s\0'`)
