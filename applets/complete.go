@@ -46,11 +46,13 @@ func runCompletion(env Getenv, buildContext fs.FS) int {
 }
 
 // quoting is how the shell that asks writes words: its snippet names it in
-// $DEVENV_COMPLETE_SHELL. Without it, candidates are printed as they are.
+// $DEVENV_COMPLETE_SHELL. A caller that names none (`complete -C devenv
+// devenv` in bash, a snippet loaded before there was this variable) is
+// answered as bash is, since bash inserts what it gets as it is.
 func quoting(env Getenv) completions.Quoting {
 	sh, ok := shell.Lookup(env("DEVENV_COMPLETE_SHELL"))
 	if !ok {
-		return completions.Quoting{}
+		sh, _ = shell.Lookup("bash")
 	}
 	return completions.Quoting{Quote: sh.Candidate, Unquote: sh.Unquote}
 }

@@ -29,15 +29,6 @@ type Shell struct {
 
 var shells = []Shell{bash, zsh, fish}
 
-// Names lists the shells, in the order usage texts give them.
-func Names() []string {
-	var names []string
-	for _, s := range shells {
-		names = append(names, s.Name)
-	}
-	return names
-}
-
 // Lookup finds a shell by name, or by the path of its binary ("/bin/zsh",
 // and "-zsh" as login shells show in $0).
 func Lookup(name string) (Shell, bool) {
