@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"devenv/internal/testimage"
 )
 
 // TestShellsInTmux loads `devenv init` into real interactive bash, zsh and
@@ -107,15 +105,18 @@ func (s *tmuxShell) configure(root string) {
 		s.t.Fatal(err)
 	}
 	home := s.home
-	s.env = []string{
+	if dockerShared != nil { // set up by dockerState, for tests that use the engine
+		s.env = append(s.env, "DEVENV_IMAGE="+dockerShared.image)
+	}
+	s.env = append(s.env, []string{
 		"HOME=" + home, "ZDOTDIR=" + home, "XDG_CONFIG_HOME=" + home + "/.config",
 		"PATH=" + filepath.Dir(s.bin) + ":/usr/local/bin:/usr/bin:/bin",
-		"TERM=xterm-256color", "LANG=C.UTF-8", "DEVENV_IMAGE=" + testimage.Ref,
+		"TERM=xterm-256color", "LANG=C.UTF-8",
 		// The engine is shared with every scenario running meanwhile, which
 		// can hold a list up for longer than a prompt's 100 ms or
 		// completion's 300 ms; those deadlines are tested on their own.
 		"DEVENV_PROMPT_TIMEOUT=3s", "DEVENV_COMPLETE_TIMEOUT=5s",
-	}
+	}...)
 	for _, k := range []string{"DOCKER_HOST", "DOCKER_API_VERSION", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY"} {
 		if v, ok := os.LookupEnv(k); ok {
 			s.env = append(s.env, k+"="+v)

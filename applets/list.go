@@ -71,6 +71,9 @@ func runList(ctx context.Context, c *call) error {
 			}
 			image = ref
 		}
+		if environment.Orphaned(ct) {
+			status = "orphaned"
+		}
 		entries = append(entries, listEntry{
 			Name:    ct.Name,
 			Project: ct.Labels[environment.ProjectLabel],
