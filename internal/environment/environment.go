@@ -16,6 +16,7 @@ import (
 
 	"devenv/internal/engine"
 	"devenv/internal/project"
+	"devenv/internal/settings"
 )
 
 // ProjectLabel carries <parent>/<basename> of the project an environment is for.
@@ -30,6 +31,9 @@ type Options struct {
 	Port     string // --port, as given; "" when absent
 	Env      Getenv
 	Warnings io.Writer // where notes such as "SSH: 127.0.0.1:PORT" go
+	// SettingFlags are settings given as flags (key → text, e.g. "cpus"
+	// from --cpus); they win over variables and files.
+	SettingFlags map[string]string
 	// PrepareImage makes sure the image a new environment needs exists,
 	// building it when it can; nil only checks that it exists.
 	PrepareImage func(ctx context.Context, image, dir string) error
@@ -161,9 +165,14 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 			fmt.Fprintf(opts.Warnings, "devenv: --port %s ignored: %s already runs with SSH on %s\n",
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
+		warnSettingFlags(opts, target.Container.Name)
 		return target, nil
 	}
-	spec, err := containerSpec(dir, opts)
+	set, err := startSettings(dir, opts)
+	if err != nil {
+		return Target{}, err
+	}
+	spec, err := containerSpec(dir, opts, set)
 	if err != nil {
 		return Target{}, err
 	}
@@ -270,7 +279,7 @@ func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, 
 }
 
 // containerSpec is the one description of a devenv container.
-func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
+func containerSpec(dir string, opts Options, set settings.Settings) (engine.ContainerSpec, error) {
 	id := project.Identify(dir)
 	port, err := sshPort(opts)
 	if err != nil {
@@ -293,13 +302,13 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 			env = append(env, "SSH_AUTH_SOCK=/ssh-agent")
 		}
 	}
-	image := imageFor(dir, id, opts.Env)
+	image := imageFor(dir, id, set.Image)
 	ssh, err := prepareSSH(name, opts)
 	if err != nil {
 		return engine.ContainerSpec{}, err
 	}
 	mounts = append(mounts, ssh.mounts...)
-	return engine.ContainerSpec{
+	spec := engine.ContainerSpec{
 		Name:     name,
 		Image:    image,
 		Hostname: id.Hostname,
@@ -311,7 +320,9 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 		Mounts:   mounts,
 		SSHIP:    ssh.bind,
 		SSHPort:  port,
-	}, nil
+	}
+	applySettings(&spec, set)
+	return spec, nil
 }
 
 // mainProcess starts sshd (as root, through the image's sudo, so it can
@@ -352,13 +363,13 @@ func portSource(opts Options) string {
 }
 
 // imageFor picks the project's own image when it has a .devenv/Dockerfile,
-// else DEVENV_IMAGE or the default devenv image.
-func imageFor(dir string, id project.Identity, getenv Getenv) string {
+// else the image setting (or DEVENV_IMAGE) or the default devenv image.
+func imageFor(dir string, id project.Identity, setting string) string {
 	if project.HasDockerfile(dir) {
 		return id.ProjectImage()
 	}
-	if img := getenv("DEVENV_IMAGE"); img != "" {
-		return img
+	if setting != "" {
+		return setting
 	}
 	return project.DefaultImage
 }
