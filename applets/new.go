@@ -10,6 +10,7 @@ import (
 
 	"devenv/internal/environment"
 	"devenv/internal/images"
+	"devenv/internal/project"
 )
 
 var newApplet = applet{
@@ -58,9 +59,9 @@ func runNew(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	target := filepath.Join(dir, filepath.FromSlash(images.ProjectDockerfile))
+	target := filepath.Join(dir, filepath.FromSlash(project.Dockerfile))
 	if _, err := os.Stat(target); err == nil && !*force {
-		return fmt.Errorf("%s exists already: keep it, or replace it with --force", filepath.Join(path, images.ProjectDockerfile))
+		return fmt.Errorf("%s exists already: keep it, or replace it with --force", filepath.Join(path, project.Dockerfile))
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
@@ -71,6 +72,6 @@ func runNew(ctx context.Context, c *call) error {
 		return err
 	}
 	fmt.Fprintf(c.stdio.Err, "wrote %s from template %s; `devenv %s` builds it on first start\n",
-		filepath.Join(path, images.ProjectDockerfile), *template, path)
+		filepath.Join(path, project.Dockerfile), *template, path)
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"devenv/internal/engine"
 	"devenv/internal/environment"
 	"devenv/internal/project"
+	"devenv/internal/shellquote"
 	"devenv/internal/sshkeys"
 	"devenv/internal/terminal"
 )
@@ -121,9 +122,9 @@ func sshArgv(store sshkeys.Store, t environment.Target, passthrough []string, ag
 	switch {
 	case !wantsSession(options): // a subsystem's name, say: as it is
 	case len(command) > 0:
-		command = []string{"cd " + shellWord(t.WorkDir) + " && " + strings.Join(command, " ")}
+		command = []string{"cd " + shellquote.Portable(t.WorkDir) + " && " + strings.Join(command, " ")}
 	default:
-		command = []string{"cd " + shellWord(t.WorkDir) + " && exec $SHELL -l"}
+		command = []string{"cd " + shellquote.Portable(t.WorkDir) + " && exec $SHELL -l"}
 		if tty {
 			argv = append(argv, "-t")
 		}
@@ -181,38 +182,6 @@ func wantsSession(options []string) bool {
 		}
 	}
 	return true
-}
-
-// shellWord quotes s for whichever shell is devuser's login shell, which
-// runs the remote command: outside single quotes, \' and \\ mean a quote
-// and a backslash in sh, bash, zsh and fish alike; inside them fish reads
-// both as escapes, so they never stand inside.
-func shellWord(s string) string {
-	var b strings.Builder
-	quoted := false
-	for _, r := range s {
-		if r == '\'' || r == '\\' {
-			if quoted {
-				b.WriteByte('\'')
-				quoted = false
-			}
-			b.WriteByte('\\')
-			b.WriteRune(r)
-			continue
-		}
-		if !quoted {
-			b.WriteByte('\'')
-			quoted = true
-		}
-		b.WriteRune(r)
-	}
-	if quoted {
-		b.WriteByte('\'')
-	}
-	if b.Len() == 0 {
-		return "''"
-	}
-	return b.String()
 }
 
 // sshReady checks that an SSH client of devenv's can log in to c and

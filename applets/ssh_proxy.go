@@ -10,6 +10,7 @@ import (
 
 	"devenv/internal/engine"
 	"devenv/internal/environment"
+	"devenv/internal/project"
 )
 
 var sshProxyApplet = applet{
@@ -92,21 +93,21 @@ func (c *call) proxyArgv() ([]string, error) {
 // another, so then a devenv-ssh-proxy or devenv beside it runs instead.
 func proxyArgvFor(exe string, applets []string, isExecutable func(string) bool) ([]string, error) {
 	dir, base := filepath.Split(exe)
-	name, prefixed := strings.CutPrefix(base, Program+"-")
+	name, prefixed := strings.CutPrefix(base, project.Program+"-")
 	switch {
 	case prefixed && name == "ssh-proxy":
 		return []string{exe}, nil
 	case !prefixed || !slices.Contains(applets, name):
 		return []string{exe, "ssh-proxy"}, nil
 	}
-	if p := filepath.Join(dir, Program+"-ssh-proxy"); isExecutable(p) {
+	if p := filepath.Join(dir, project.Program+"-ssh-proxy"); isExecutable(p) {
 		return []string{p}, nil
 	}
-	if p := filepath.Join(dir, Program); isExecutable(p) {
+	if p := filepath.Join(dir, project.Program); isExecutable(p) {
 		return []string{p, "ssh-proxy"}, nil
 	}
 	return nil, fmt.Errorf("%s runs only its own command, and neither %s nor %s is beside it: install devenv there too, or run `devenv ssh-config --proxy`",
-		exe, Program, Program+"-ssh-proxy")
+		exe, project.Program, project.Program+"-ssh-proxy")
 }
 
 func isExecutable(path string) bool {

@@ -8,10 +8,11 @@ import (
 
 	"devenv/internal/engine"
 	"devenv/internal/environment"
+	"devenv/internal/project"
 )
 
 var startApplet = applet{
-	name:    Program,
+	name:    project.Program,
 	summary: "start the project's environment if needed and open a shell in it",
 	usage: `Usage: devenv [--port N] [--name NAME] [PATH]
 

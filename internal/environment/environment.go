@@ -101,15 +101,11 @@ func find(running []engine.Container, dir, name string) (Target, bool, error) {
 		}
 		return Target{}, false, nil
 	}
-	// The deepest workspace that holds dir wins: `devenv .` in api/src
-	// joins api's environment instead of starting one for src.
-	best, bestLen := -1, -1
-	for i, c := range running {
+	// The deepest workspace that holds dir wins, as the prompt decides.
+	best := project.Deepest(dir, running, func(c engine.Container) (string, bool) {
 		src, _, ok := workspaceOf(c)
-		if ok && (src == dir || strings.HasPrefix(dir, strings.TrimSuffix(src, "/")+"/")) && len(src) > bestLen {
-			best, bestLen = i, len(src)
-		}
-	}
+		return src, ok
+	})
 	if best >= 0 {
 		return targetFor(running[best], dir)
 	}
@@ -371,7 +367,7 @@ func portSource(opts Options) string {
 // imageFor picks the project's own image when it has a .devenv/Dockerfile,
 // else the image setting (or DEVENV_IMAGE) or the default devenv image.
 func imageFor(dir string, id project.Identity, setting string) string {
-	if _, err := os.Stat(filepath.Join(dir, ".devenv", "Dockerfile")); err == nil {
+	if project.HasDockerfile(dir) {
 		return id.ProjectImage()
 	}
 	if setting != "" {
@@ -386,7 +382,7 @@ func checkImage(ctx context.Context, eng *engine.Client, image, dir string) erro
 		return err
 	}
 	fix := "build it with `devenv build`"
-	if strings.HasPrefix(image, "devenv-project-") {
+	if project.IsProjectImage(image) {
 		fix = fmt.Sprintf("build it with `devenv build --project %s`", dir)
 	}
 	return &ImageMissingError{Image: image, Fix: fix}

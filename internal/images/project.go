@@ -12,22 +12,15 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"devenv/internal/project"
 )
-
-// ProjectDockerfile is where a project keeps its own image's Dockerfile.
-const ProjectDockerfile = ".devenv/Dockerfile"
-
-// HasProjectDockerfile reports whether the project at dir has its own image.
-func HasProjectDockerfile(dir string) bool {
-	info, err := os.Stat(filepath.Join(dir, ProjectDockerfile))
-	return err == nil && !info.IsDir()
-}
 
 // ProjectPlan builds <dir>/.devenv/Dockerfile with dir as the context into
 // repo (devenv-project-<parent>-<basename>). Its inputs are the Dockerfile
 // and every file its COPY and ADD instructions take from the context.
 func ProjectPlan(dir, repo string) (Plan, error) {
-	dockerfile, err := os.ReadFile(filepath.Join(dir, ProjectDockerfile))
+	dockerfile, err := os.ReadFile(filepath.Join(dir, project.Dockerfile))
 	if err != nil {
 		return Plan{}, fmt.Errorf("read the project's Dockerfile: %w", err)
 	}
@@ -58,7 +51,7 @@ func ProjectPlan(dir, repo string) (Plan, error) {
 	return Plan{
 		Repo:         repo,
 		ContextDir:   dir,
-		DockerfileIn: ProjectDockerfile,
+		DockerfileIn: project.Dockerfile,
 		Inputs:       inputs(dockerfile, nil, files...),
 		Needs:        fromImages(dockerfile),
 	}, nil
@@ -184,7 +177,7 @@ func readIgnore(dir string) ignoreRules {
 }
 
 func (r ignoreRules) match(rel string) bool {
-	if rel == "." || rel == ProjectDockerfile || rel == ".devenv" {
+	if rel == "." || rel == project.Dockerfile || rel == ".devenv" {
 		return false
 	}
 	ignored := false
