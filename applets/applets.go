@@ -60,6 +60,7 @@ var table = []applet{
 	buildApplet,
 	newApplet,
 	volumesApplet,
+	agentsApplet,
 	initApplet,
 	promptApplet,
 	installApplet,

@@ -21,6 +21,7 @@ piped stdin is passed on, and devenv exits with CMD's exit code.
 Flags:
   --port N     publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)
   --name NAME  container name to use instead of devenv-<parent>-<basename>
+  --ssh-agent  forward the host's SSH agent into a new environment
 `,
 	run: runExec,
 }

@@ -28,7 +28,8 @@ var sshApplet = applet{
 Run the system's ssh as devuser into the environment TARGET (a project path
 or an environment's name; default: the current directory), starting it first
 if needed. ssh uses devenv's own key and known_hosts and checks the host key
-strictly, so it never prompts; SSH_AUTH_SOCK, when set, is forwarded.
+strictly, so it never prompts. SSH_AUTH_SOCK is forwarded (-A) only into
+an environment started with the SSH agent (--ssh-agent, forward_ssh_agent).
 
 Everything after -- goes to ssh after the destination: ssh options first,
 then a command, which runs in the project's directory and whose exit status
@@ -41,6 +42,7 @@ becomes devenv's. Without a command you get a login shell there.
 Flags:
   --port N     publish SSH on N when starting (default: $DEVENV_SSH_PORT, else automatic)
   --name NAME  container name to use instead of devenv-<parent>-<basename>
+  --ssh-agent  forward the host's SSH agent (when this starts the environment)
 `,
 	run: runSSH,
 }
@@ -92,7 +94,8 @@ func runSSH(ctx context.Context, c *call) error {
 			return err
 		}
 	}
-	argv := sshArgv(store, t, passthrough, c.env("SSH_AUTH_SOCK") != "", terminal.Is(c.stdio.In))
+	agent := environment.ForwardsSSHAgent(t.Container) && c.env("SSH_AUTH_SOCK") != ""
+	argv := sshArgv(store, t, passthrough, agent, terminal.Is(c.stdio.In))
 	eng.Close() // exec runs no deferred calls
 	if err := syscall.Exec(client, argv, os.Environ()); err != nil {
 		return fmt.Errorf("run %s: %w", client, err)

@@ -24,20 +24,28 @@ project's environment in the matching subdirectory.
 Flags:
   --port N     publish SSH on 127.0.0.1:N (default: $DEVENV_SSH_PORT, else automatic)
   --name NAME  container name to use instead of devenv-<parent>-<basename>
+  --ssh-agent  forward the host's SSH agent into a new environment
 `,
 	run: runStart,
 }
 
 // startFlags are the flags shared by every command that may start an environment.
-type startFlags struct{ port, name string }
+type startFlags struct {
+	port, name string
+	sshAgent   bool
+}
 
 func (f *startFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.port, "port", "", "")
 	fs.StringVar(&f.name, "name", "", "")
+	fs.BoolVar(&f.sshAgent, "ssh-agent", false, "")
 }
 
 func (f *startFlags) options(c *call) environment.Options {
-	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err}
+	opts := environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err}
+	applyPolicy(c, &opts)
+	opts.ForwardSSHAgent = opts.ForwardSSHAgent || f.sshAgent
+	return opts
 }
 
 func runStart(ctx context.Context, c *call) error {

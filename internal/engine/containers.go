@@ -183,6 +183,12 @@ type ContainerSpec struct {
 	Mounts   []Mount
 	SSHIP    string // host address to publish sshd on
 	SSHPort  int    // 0: the engine picks a free port
+	// Privileges: capabilities taken away from (CapDrop, "ALL" for every
+	// one) and given back to the container, and no-new-privileges, which
+	// makes setuid programs such as sudo powerless.
+	CapDrop         []string
+	CapAdd          []string
+	NoNewPrivileges bool
 }
 
 // Create creates (but does not start) a container that removes itself when
@@ -200,6 +206,11 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		AutoRemove:   true,
 		Init:         &init,
 		PortBindings: nat.PortMap{sshPort: {{HostIP: spec.SSHIP, HostPort: hostPort}}},
+		CapDrop:      spec.CapDrop,
+		CapAdd:       spec.CapAdd,
+	}
+	if spec.NoNewPrivileges {
+		hostConfig.SecurityOpt = append(hostConfig.SecurityOpt, "no-new-privileges")
 	}
 	for _, m := range spec.Mounts {
 		t := mount.TypeBind

@@ -33,6 +33,10 @@ type Options struct {
 	// PrepareImage makes sure the image a new environment needs exists,
 	// building it when it can; nil only checks that it exists.
 	PrepareImage func(ctx context.Context, image, dir string) error
+	// What the user's settings (and --ssh-agent) decide; zero is the default.
+	Agents          string // agent homes: "shared" (or "") or "per-project"
+	NoSudo          bool   // sudo = false: no way to gain privileges
+	ForwardSSHAgent bool   // forward_ssh_agent = true, or --ssh-agent
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -148,6 +152,9 @@ func workspaceOf(c engine.Container) (src, dst string, ok bool) {
 // end up in the same container: the loser of the name race waits for the
 // winner's container to run.
 func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (Target, error) {
+	if err := checkProjectDir(dir, opts.Env); err != nil {
+		return Target{}, err
+	}
 	if _, err := sshPort(opts); err != nil {
 		return Target{}, err
 	}
@@ -173,7 +180,7 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err := prepare(ctx, spec.Image, dir); err != nil {
 		return Target{}, err
 	}
-	if err := ensureVolumes(ctx, eng); err != nil {
+	if err := ensureVolumes(ctx, eng, spec.Name); err != nil {
 		return Target{}, err
 	}
 	deadline := time.Now().Add(60 * time.Second)
@@ -274,15 +281,17 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 	}
 	home := opts.Env("HOME")
 	mounts := []engine.Mount{{Source: dir, Target: id.Workspace}}
-	mounts = append(mounts, volumeMounts()...)
+	mounts = append(mounts, volumeMounts(name)...)
 	mounts = append(mounts, configMounts(home)...)
-	env := []string{}
-	if sock := opts.Env("SSH_AUTH_SOCK"); sock != "" {
-		if info, err := os.Stat(sock); err == nil && info.Mode()&os.ModeSocket != 0 {
-			mounts = append(mounts, engine.Mount{Source: sock, Target: "/ssh-agent"})
-			env = append(env, "SSH_AUTH_SOCK=/ssh-agent")
-		}
+	agentMounts, env, err := agentHomes(name, opts)
+	if err != nil {
+		return engine.ContainerSpec{}, err
 	}
+	mounts = append(mounts, agentMounts...)
+	agentSocket, agentEnv := sshAgent(opts)
+	mounts = append(mounts, agentSocket...)
+	env = append(env, agentEnv...)
+	priv := privilegesFor(opts)
 	image := imageFor(dir, id, opts.Env)
 	ssh, err := prepareSSH(name, opts)
 	if err != nil {
@@ -293,28 +302,25 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 		Name:     name,
 		Image:    image,
 		Hostname: id.Hostname,
-		User:     ContainerUser,
+		User:     priv.user,
 		WorkDir:  id.Workspace,
-		Cmd:      mainProcess,
+		Cmd:      priv.cmd,
 		Env:      env,
 		Labels:   map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image},
 		Mounts:   mounts,
 		SSHIP:    ssh.bind,
 		SSHPort:  port,
+
+		CapDrop:         priv.capDrop,
+		CapAdd:          priv.capAdd,
+		NoNewPrivileges: priv.noNewPrivileges,
 	}, nil
 }
 
 // mainProcess starts sshd (as root, through the image's sudo, so it can
 // switch to devuser per login) and then idles; the init process (Init: true)
 // reaps zombies and forwards the stop signal, so stop is immediate.
-// devenv's host key is named first with -h: sshd presents the first key of
-// each type, and devenv's known_hosts pins that one.
-var mainProcess = []string{"/bin/sh", "-c", `sudo -n /bin/sh -c '
-  test -s /etc/devenv/ssh_host_ed25519_key || test -s /etc/ssh/ssh_host_ed25519_key ||
-    ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key
-  test -s /etc/devenv/ssh_host_ed25519_key && set -- -h /etc/devenv/ssh_host_ed25519_key
-  mkdir -p /run/sshd && exec /usr/sbin/sshd "$@" -E /var/log/sshd.log' ||
-  echo "devenv: sshd did not start; SSH into this environment will not work" >&2
+var mainProcess = []string{"/bin/sh", "-c", `sudo -n /bin/sh -c '` + rootSetup + `' || ` + sshdFailed + `
 exec sleep infinity`}
 
 // sshPort applies the precedence --port > DEVENV_SSH_PORT > automatic (0).

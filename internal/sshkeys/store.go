@@ -5,11 +5,12 @@
 package sshkeys
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"devenv/internal/xdg"
 )
 
 // Store is devenv's SSH state directory:
@@ -30,18 +31,8 @@ func Open(getenv func(string) string) (Store, error) {
 	return Store{dir: filepath.Join(dir, "ssh")}, nil
 }
 
-// stateDir follows the XDG base directory spec, which says to ignore a
-// relative XDG_STATE_HOME.
-func stateDir(getenv func(string) string) (string, error) {
-	if xdg := getenv("XDG_STATE_HOME"); filepath.IsAbs(xdg) {
-		return filepath.Join(xdg, "devenv"), nil
-	}
-	home := getenv("HOME")
-	if !filepath.IsAbs(home) {
-		return "", errors.New("devenv keeps its SSH keys under $XDG_STATE_HOME or $HOME, and neither is an absolute path: set HOME")
-	}
-	return filepath.Join(home, ".local", "state", "devenv"), nil
-}
+// stateDir is devenv's state directory.
+func stateDir(getenv func(string) string) (string, error) { return xdg.StateDir(getenv) }
 
 // Dir is the store's directory.
 func (s Store) Dir() string { return s.dir }
