@@ -168,6 +168,16 @@ func (d *docker) setup(env *testscript.Env) error {
 				}
 			}
 		}
+		// The scenario's environments' own volumes go with it.
+		volumes, err := d.eng.Volumes(ctx)
+		if err != nil {
+			return
+		}
+		for _, v := range volumes {
+			if strings.HasPrefix(v.Labels["devenv.workspace"], work+"/") {
+				d.eng.RemoveVolume(ctx, v.Name)
+			}
+		}
 	})
 	return nil
 }

@@ -180,9 +180,21 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err := prepare(ctx, spec.Image, dir); err != nil {
 		return Target{}, err
 	}
-	if err := ensureVolumes(ctx, eng, spec.Name); err != nil {
+	created, err := ensureVolumes(ctx, eng, spec.Name, dir)
+	if err != nil {
+		removeVolumes(ctx, eng, created)
 		return Target{}, err
 	}
+	target, err = start(ctx, eng, spec, dir, opts)
+	if err != nil {
+		removeVolumes(ctx, eng, created)
+	}
+	return target, err
+}
+
+// start creates the environment described by spec, or joins the one
+// another devenv creates under the same name at the same time.
+func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, dir string, opts Options) (Target, error) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		c, err := create(ctx, eng, spec)

@@ -2,6 +2,7 @@ package environment
 
 import (
 	"context"
+	"time"
 
 	"devenv/internal/engine"
 )
@@ -11,6 +12,9 @@ import (
 const (
 	VolumeEnvironmentLabel = "devenv.environment"
 	VolumeKindLabel        = "devenv.volume"
+	// VolumeWorkspaceLabel is the host path of the project, so the volumes
+	// of a project that is gone can be told apart.
+	VolumeWorkspaceLabel = "devenv.workspace"
 )
 
 // CacheVolume is the one volume every environment shares, at ~/.cache:
@@ -44,11 +48,12 @@ func volumeMounts(env string) []engine.Mount {
 }
 
 // ensureVolumes creates environment env's volumes and the shared cache,
-// labelled, unless they exist: one list call when they do.
-func ensureVolumes(ctx context.Context, eng *engine.Client, env string) error {
+// labelled, unless they exist (one list call when they do), and returns
+// the environment's volumes it created, for removal when the start fails.
+func ensureVolumes(ctx context.Context, eng *engine.Client, env, dir string) (created []string, err error) {
 	existing, err := eng.Volumes(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	have := map[string]bool{}
 	for _, v := range existing {
@@ -56,16 +61,29 @@ func ensureVolumes(ctx context.Context, eng *engine.Client, env string) error {
 	}
 	want := map[string]map[string]string{CacheVolume: {VolumeKindLabel: "cache"}}
 	for _, v := range environmentVolumes {
-		want[EnvironmentVolume(env, v.kind)] = map[string]string{VolumeKindLabel: v.kind, VolumeEnvironmentLabel: env}
+		want[EnvironmentVolume(env, v.kind)] = map[string]string{VolumeKindLabel: v.kind, VolumeEnvironmentLabel: env, VolumeWorkspaceLabel: dir}
 	}
 	for name, labels := range want {
 		if !have[name] {
 			if err := eng.CreateVolume(ctx, name, labels); err != nil {
-				return err
+				return created, err
+			}
+			if name != CacheVolume {
+				created = append(created, name)
 			}
 		}
 	}
-	return nil
+	return created, nil
+}
+
+// removeVolumes removes what a failed start created; the caller's ctx may
+// be what failed, cleaning up must not.
+func removeVolumes(ctx context.Context, eng *engine.Client, names []string) {
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	for _, name := range names {
+		eng.RemoveVolume(cleanup, name)
+	}
 }
 
 // VolumeOwner says what a devenv volume is for: its environment's name,
