@@ -117,22 +117,20 @@ func privilegesFor(opts Options) privileges {
 	}
 }
 
-// rootSetup is what the main process does as root: start sshd.
-// devenv's host key is named first with -h: sshd presents the first key of
-// each type, and devenv's known_hosts pins that one.
+// rootSetup starts sshd; the main process runs it as root. devenv's host
+// key is named first with -h: sshd presents the first key of each type, and
+// devenv's known_hosts pins that one.
 const rootSetup = `
   test -s /etc/devenv/ssh_host_ed25519_key || test -s /etc/ssh/ssh_host_ed25519_key ||
     ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key
   test -s /etc/devenv/ssh_host_ed25519_key && set -- -h /etc/devenv/ssh_host_ed25519_key
   mkdir -p /run/sshd && exec /usr/sbin/sshd "$@" -E /var/log/sshd.log`
 
-const sshdFailed = `echo "devenv: sshd did not start; SSH into this environment will not work" >&2`
-
-// mainProcessWithoutSudo runs as root, starts sshd and becomes devuser for
-// good; the init process (Init: true) reaps zombies and forwards the stop
-// signal.
-var mainProcessWithoutSudo = []string{"/bin/sh", "-c", `/bin/sh -c '` + rootSetup + `' || ` + sshdFailed + `
-exec setpriv --reuid=` + ContainerUser + ` --regid=` + ContainerUser + ` --init-groups sleep infinity`}
+// mainProcessWithoutSudo is mainProcess for a main process that starts as
+// root (sudo = false): it does the same, then becomes devuser for good.
+var mainProcessWithoutSudo = []string{"/bin/sh", "-c",
+	mainScript("", "setpriv --reuid="+ContainerUser+" --regid="+ContainerUser+" --init-groups sleep infinity"),
+	"devenv-main", sessionEnvironment}
 
 // ProjectRefusedError: a directory that must never be mounted read-write
 // into an environment.
