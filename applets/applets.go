@@ -61,6 +61,7 @@ var table = []applet{
 	newApplet,
 	volumesApplet,
 	agentsApplet,
+	configApplet,
 	initApplet,
 	promptApplet,
 	installApplet,

@@ -43,8 +43,7 @@ func (f *startFlags) register(fs *flag.FlagSet) {
 
 func (f *startFlags) options(c *call) environment.Options {
 	opts := environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err}
-	applyPolicy(c, &opts)
-	opts.ForwardSSHAgent = opts.ForwardSSHAgent || f.sshAgent
+	opts.ForwardSSHAgent = f.sshAgent
 	return opts
 }
 

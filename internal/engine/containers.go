@@ -51,6 +51,7 @@ type Container struct {
 	Mounts  []Mount
 	Init    bool
 	User    string
+	Limits  Limits // from Inspect only
 	// Published is every published port ("22/tcp on 127.0.0.1:32768"),
 	// sorted; from Inspect only.
 	Published []string
@@ -150,6 +151,12 @@ func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error
 	if r.HostConfig != nil && r.HostConfig.Init != nil {
 		ct.Init = *r.HostConfig.Init
 	}
+	if r.HostConfig != nil {
+		ct.Limits = Limits{CPUs: float64(r.HostConfig.NanoCPUs) / 1e9, Memory: r.HostConfig.Memory}
+		if p := r.HostConfig.PidsLimit; p != nil && *p > 0 {
+			ct.Limits.Pids = *p
+		}
+	}
 	if r.NetworkSettings != nil {
 		for port, bindings := range r.NetworkSettings.Ports {
 			for _, b := range bindings {
@@ -183,12 +190,20 @@ type ContainerSpec struct {
 	Mounts   []Mount
 	SSHIP    string // host address to publish sshd on
 	SSHPort  int    // 0: the engine picks a free port
+	Limits   Limits
 	// Privileges: capabilities taken away from (CapDrop, "ALL" for every
 	// one) and given back to the container, and no-new-privileges, which
 	// makes setuid programs such as sudo powerless.
 	CapDrop         []string
 	CapAdd          []string
 	NoNewPrivileges bool
+}
+
+// Limits caps what a container may use; zero values mean no limit.
+type Limits struct {
+	CPUs   float64
+	Memory int64 // bytes
+	Pids   int64
 }
 
 // Create creates (but does not start) a container that removes itself when
@@ -206,8 +221,15 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		AutoRemove:   true,
 		Init:         &init,
 		PortBindings: nat.PortMap{sshPort: {{HostIP: spec.SSHIP, HostPort: hostPort}}},
-		CapDrop:      spec.CapDrop,
-		CapAdd:       spec.CapAdd,
+		Resources: container.Resources{
+			NanoCPUs: int64(spec.Limits.CPUs * 1e9),
+			Memory:   spec.Limits.Memory,
+		},
+		CapDrop: spec.CapDrop,
+		CapAdd:  spec.CapAdd,
+	}
+	if spec.Limits.Pids != 0 {
+		hostConfig.Resources.PidsLimit = &spec.Limits.Pids
 	}
 	if spec.NoNewPrivileges {
 		hostConfig.SecurityOpt = append(hostConfig.SecurityOpt, "no-new-privileges")

@@ -16,6 +16,7 @@ import (
 
 	"devenv/internal/engine"
 	"devenv/internal/project"
+	"devenv/internal/settings"
 )
 
 // ProjectLabel carries <parent>/<basename> of the project an environment is for.
@@ -33,10 +34,8 @@ type Options struct {
 	// PrepareImage makes sure the image a new environment needs exists,
 	// building it when it can; nil only checks that it exists.
 	PrepareImage func(ctx context.Context, image, dir string) error
-	// What the user's settings (and --ssh-agent) decide; zero is the default.
-	Agents          string // agent homes: "shared" (or "") or "per-project"
-	NoSudo          bool   // sudo = false: no way to gain privileges
-	ForwardSSHAgent bool   // forward_ssh_agent = true, or --ssh-agent
+	// ForwardSSHAgent is --ssh-agent; settings' forward_ssh_agent does it too.
+	ForwardSSHAgent bool
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -169,7 +168,11 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 		}
 		return target, nil
 	}
-	spec, err := containerSpec(dir, opts)
+	set, err := startSettings(dir, opts)
+	if err != nil {
+		return Target{}, err
+	}
+	spec, err := containerSpec(dir, opts, set)
 	if err != nil {
 		return Target{}, err
 	}
@@ -281,7 +284,7 @@ func awaitOther(ctx context.Context, eng *engine.Client, name string, deadline t
 }
 
 // containerSpec is the one description of a devenv container.
-func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
+func containerSpec(dir string, opts Options, set settings.Settings) (engine.ContainerSpec, error) {
 	id := project.Identify(dir)
 	port, err := sshPort(opts)
 	if err != nil {
@@ -297,23 +300,23 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 	mounts = append(mounts, configMounts(home)...)
 	// Sessions can tell where they are; mainProcess hands these on to SSH.
 	env := []string{"DEVENV_NAME=" + name, "DEVENV_PROJECT=" + id.Label}
-	agentMounts, agentHomeEnv, err := agentHomes(name, opts)
+	agentMounts, agentHomeEnv, err := agentHomes(name, opts, set)
 	if err != nil {
 		return engine.ContainerSpec{}, err
 	}
 	mounts = append(mounts, agentMounts...)
 	env = append(env, agentHomeEnv...)
-	agentSocket, agentEnv := sshAgent(opts)
+	agentSocket, agentEnv := sshAgent(opts, set)
 	mounts = append(mounts, agentSocket...)
 	env = append(env, agentEnv...)
-	priv := privilegesFor(opts)
-	image := imageFor(dir, id, opts.Env)
+	priv := privilegesFor(set)
+	image := imageFor(dir, id, set.Image)
 	ssh, err := prepareSSH(name, opts)
 	if err != nil {
 		return engine.ContainerSpec{}, err
 	}
 	mounts = append(mounts, ssh.mounts...)
-	return engine.ContainerSpec{
+	spec := engine.ContainerSpec{
 		Name:     name,
 		Image:    image,
 		Hostname: id.Hostname,
@@ -329,7 +332,9 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 		CapDrop:         priv.capDrop,
 		CapAdd:          priv.capAdd,
 		NoNewPrivileges: priv.noNewPrivileges,
-	}, nil
+	}
+	applySettings(&spec, set)
+	return spec, nil
 }
 
 // mainProcess writes the session environment (see sessionEnvironment),
@@ -406,13 +411,13 @@ func portSource(opts Options) string {
 }
 
 // imageFor picks the project's own image when it has a .devenv/Dockerfile,
-// else DEVENV_IMAGE or the default devenv image.
-func imageFor(dir string, id project.Identity, getenv Getenv) string {
+// else the image setting (or DEVENV_IMAGE) or the default devenv image.
+func imageFor(dir string, id project.Identity, setting string) string {
 	if _, err := os.Stat(filepath.Join(dir, ".devenv", "Dockerfile")); err == nil {
 		return id.ProjectImage()
 	}
-	if img := getenv("DEVENV_IMAGE"); img != "" {
-		return img
+	if setting != "" {
+		return setting
 	}
 	return project.DefaultImage
 }

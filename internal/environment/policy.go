@@ -9,6 +9,7 @@ import (
 	"devenv/internal/agents"
 	"devenv/internal/engine"
 	"devenv/internal/images"
+	"devenv/internal/settings"
 	"devenv/internal/xdg"
 )
 
@@ -31,18 +32,18 @@ func AgentStore(getenv Getenv) (agents.Store, error) {
 // agentHomes readies every agent tool's home for environment name (shared
 // unless opts say per-project) and returns their mounts and the variables
 // that point the tools at them.
-func agentHomes(name string, opts Options) ([]engine.Mount, []string, error) {
+func agentHomes(name string, opts Options, set settings.Settings) ([]engine.Mount, []string, error) {
 	store, err := AgentStore(opts.Env)
 	if err != nil {
 		return nil, nil, err
 	}
 	owner := ""
-	switch opts.Agents {
+	switch set.Agents {
 	case "", AgentsShared:
 	case AgentsPerProject:
 		owner = name
 	default:
-		return nil, nil, fmt.Errorf("unknown agents mode %q: use %q or %q", opts.Agents, AgentsShared, AgentsPerProject)
+		return nil, nil, fmt.Errorf("unknown agents mode %q: use %q or %q", set.Agents, AgentsShared, AgentsPerProject)
 	}
 	var mounts []engine.Mount
 	var env []string
@@ -59,8 +60,8 @@ func agentHomes(name string, opts Options) ([]engine.Mount, []string, error) {
 
 // sshAgent forwards the host's SSH agent only when the user opted in: any
 // process in the environment can sign with every key the agent holds.
-func sshAgent(opts Options) ([]engine.Mount, []string) {
-	if !opts.ForwardSSHAgent {
+func sshAgent(opts Options, set settings.Settings) ([]engine.Mount, []string) {
+	if !opts.ForwardSSHAgent && !set.ForwardSSHAgent {
 		return nil, nil
 	}
 	sock := opts.Env("SSH_AUTH_SOCK")
@@ -104,8 +105,8 @@ var sshdCapabilities = []string{"SETUID", "SETGID", "SYS_CHROOT", "DAC_READ_SEAR
 // no-new-privileges disarms sudo and every setuid program, every capability
 // but sshd's is dropped, and the main process starts as root only to start
 // sshd, then becomes devuser.
-func privilegesFor(opts Options) privileges {
-	if !opts.NoSudo {
+func privilegesFor(set settings.Settings) privileges {
+	if set.Sudo {
 		return privileges{user: ContainerUser, cmd: mainProcess, capDrop: []string{"MKNOD"}}
 	}
 	return privileges{
