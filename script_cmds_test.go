@@ -27,10 +27,12 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"interact": cmdInteract,
 		"scrub":    cmdScrub,
 		"inspect":  d.cmdInspect,
-		"foreign":  d.cmdForeign,
-		"occupy":   cmdOccupy,
-		"freeport": cmdFreePort,
-		"exits":    cmdExits,
+		// agent homes and the hostile-agent suite, in agents_cmds_test.go
+		"mountrule": d.cmdMountRule,
+		"foreign":   d.cmdForeign,
+		"occupy":    cmdOccupy,
+		"freeport":  cmdFreePort,
+		"exits":     cmdExits,
 		// the fault suite's, in fault_cmds_test.go
 		"killcontainer": d.cmdKillContainer,
 		"published":     d.cmdPublished,
