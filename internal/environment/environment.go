@@ -166,6 +166,10 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 			fmt.Fprintf(opts.Warnings, "devenv: --port %s ignored: %s already runs with SSH on %s\n",
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
+		if opts.ForwardSSHAgent && !ForwardsSSHAgent(target.Container) {
+			fmt.Fprintf(opts.Warnings, "devenv: --ssh-agent ignored: %s already runs without the SSH agent; `devenv stop %s` and start it again with --ssh-agent\n",
+				target.Container.Name, target.Container.Name)
+		}
 		return target, nil
 	}
 	set, err := startSettings(dir, opts)
