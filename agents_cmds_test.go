@@ -10,7 +10,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"devenv/internal/environment"
-	"devenv/internal/xdg"
+	"devenv/internal/statedir"
 )
 
 // cmdMountRule checks the rule for what an environment mounts: nothing of
@@ -28,7 +28,7 @@ func (d *docker) cmdMountRule(ts *testscript.TestScript, neg bool, args []string
 	defer cancel()
 	c, err := d.eng.Inspect(ctx, args[0])
 	ts.Check(err)
-	state, err := xdg.StateDir(ts.Getenv)
+	state, err := statedir.Dir(ts.Getenv)
 	ts.Check(err)
 	agentHomes := filepath.Join(state, "agents") + "/"
 	volumes := map[string]bool{

@@ -75,6 +75,9 @@ func runList(ctx context.Context, c *call) error {
 		if environment.SettingsStale(ct, environment.Getenv(c.env)) {
 			status = "stale"
 		}
+		if environment.Orphaned(ct) {
+			status = "orphaned"
+		}
 		entries = append(entries, listEntry{
 			Name:    ct.Name,
 			Project: ct.Labels[environment.ProjectLabel],

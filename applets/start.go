@@ -76,7 +76,7 @@ func runStart(ctx context.Context, c *call) error {
 	defer eng.Close()
 	opts := flags.options(c)
 	opts.PrepareImage = c.prepareImage(eng)
-	target, err := environment.Ensure(ctx, eng, dir, opts)
+	target, err := environment.Resolved{Dir: dir, Name: opts.Name}.Session(ctx, eng, opts)
 	if err != nil {
 		return err
 	}

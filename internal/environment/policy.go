@@ -10,7 +10,7 @@ import (
 	"devenv/internal/engine"
 	"devenv/internal/images"
 	"devenv/internal/settings"
-	"devenv/internal/xdg"
+	"devenv/internal/statedir"
 )
 
 // Agent home modes (settings key agents).
@@ -21,7 +21,7 @@ const (
 
 // AgentStore is the agent homes of the user whose environment getenv is.
 func AgentStore(getenv Getenv) (agents.Store, error) {
-	state, err := xdg.StateDir(getenv)
+	state, err := statedir.Dir(getenv)
 	if err != nil {
 		return agents.Store{}, err
 	}
@@ -128,10 +128,10 @@ const rootSetup = `
   mkdir -p /run/sshd && exec /usr/sbin/sshd "$@" -E /var/log/sshd.log`
 
 // mainProcessWithoutSudo is mainProcess for a main process that starts as
-// root (sudo = false): it does the same, then becomes devuser for good.
-var mainProcessWithoutSudo = []string{"/bin/sh", "-c",
-	mainScript("", "setpriv --reuid="+ContainerUser+" --regid="+ContainerUser+" --init-groups sleep infinity"),
-	"devenv-main", sessionEnvironment}
+// root (sudo = false): it starts sshd, then becomes devuser for good.
+var mainProcessWithoutSudo = []string{"/bin/sh", "-c", `/bin/sh -c '` + rootSetup + `' ||
+  echo "devenv: sshd did not start; SSH into this environment will not work" >&2
+exec setpriv --reuid=` + ContainerUser + ` --regid=` + ContainerUser + ` --init-groups sleep infinity`}
 
 // ProjectRefusedError: a directory that must never be mounted read-write
 // into an environment.
@@ -153,14 +153,17 @@ func checkProjectDir(dir string, getenv Getenv) error {
 			return &ProjectRefusedError{Dir: dir, Reason: "it is your home directory"}
 		}
 	}
-	for _, find := range []func(func(string) string) (string, error){xdg.StateDir, xdg.ConfigDir} {
-		own, err := find(getenv)
-		if err != nil {
-			continue
-		}
-		own = realOrClean(own)
-		if own == dir || strings.HasPrefix(own, strings.TrimSuffix(dir, "/")+"/") {
-			return &ProjectRefusedError{Dir: dir, Reason: "it holds devenv's own directory " + own}
+	own := []string{}
+	if state, err := statedir.Dir(getenv); err == nil {
+		own = append(own, state)
+	}
+	if file := settings.UserFile(getenv); file != "" {
+		own = append(own, filepath.Dir(file))
+	}
+	for _, o := range own {
+		o = realOrClean(o)
+		if o == dir || strings.HasPrefix(o, strings.TrimSuffix(dir, "/")+"/") {
+			return &ProjectRefusedError{Dir: dir, Reason: "it holds devenv's own directory " + o}
 		}
 	}
 	return nil

@@ -14,7 +14,7 @@ const (
 	VolumeKindLabel        = "devenv.volume"
 	// VolumeWorkspaceLabel is the host path of the project, so the volumes
 	// of a project that is gone can be told apart.
-	VolumeWorkspaceLabel = "devenv.workspace"
+	VolumeWorkspaceLabel = "devenv.project-path"
 )
 
 // CacheVolume is the one volume every environment shares, at ~/.cache:

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 
-	"devenv/internal/xdg"
+	"devenv/internal/statedir"
 )
 
 // Store is devenv's SSH state directory:
@@ -24,15 +24,12 @@ type Store struct{ dir string }
 // Open finds the store under $XDG_STATE_HOME/devenv, else
 // ~/.local/state/devenv. Nothing is created until a key is needed.
 func Open(getenv func(string) string) (Store, error) {
-	dir, err := stateDir(getenv)
+	dir, err := statedir.Dir(getenv)
 	if err != nil {
 		return Store{}, err
 	}
 	return Store{dir: filepath.Join(dir, "ssh")}, nil
 }
-
-// stateDir is devenv's state directory.
-func stateDir(getenv func(string) string) (string, error) { return xdg.StateDir(getenv) }
 
 // Dir is the store's directory.
 func (s Store) Dir() string { return s.dir }
