@@ -232,6 +232,9 @@ func (d *docker) cmdInspect(ts *testscript.TestScript, neg bool, args []string) 
 	var labels []string
 	for k, v := range c.Labels {
 		if k == "devenv" || strings.HasPrefix(k, "devenv.") && k != "devenv.inputs" {
+			if k == "devenv.settings" {
+				v = "HASH" // follows every settings key's default
+			}
 			labels = append(labels, "label "+k+"="+v)
 		}
 	}
