@@ -72,11 +72,11 @@ func runList(ctx context.Context, c *call) error {
 			}
 			image = ref
 		}
-		if environment.SettingsStale(ct, environment.Getenv(c.env)) {
-			status = "stale"
-		}
-		if environment.Orphaned(ct) {
+		switch {
+		case environment.Orphaned(ct):
 			status = "orphaned"
+		case environment.SettingsStale(ct, environment.Getenv(c.env)):
+			status = "stale"
 		}
 		entries = append(entries, listEntry{
 			Name:    ct.Name,

@@ -24,6 +24,9 @@ project's environment in the matching subdirectory.
 Flags:
   --port N     publish SSH on 127.0.0.1:N (default: $DEVENV_SSH_PORT, else automatic)
   --name NAME  container name to use instead of devenv-<parent>-<basename>
+  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
+  --memory M   limit memory when starting, such as 4g (setting memory)
+  --pids N     limit processes when starting (setting pids)
   --ssh-agent  forward the host's SSH agent into a new environment
 `,
 	run: runStart,
@@ -33,18 +36,18 @@ Flags:
 type startFlags struct {
 	port, name string
 	sshAgent   bool
+	settings   map[string]string // settings key → value, from flags such as --cpus
 }
 
 func (f *startFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.port, "port", "", "")
 	fs.StringVar(&f.name, "name", "", "")
+	f.registerSettings(fs)
 	fs.BoolVar(&f.sshAgent, "ssh-agent", false, "")
 }
 
 func (f *startFlags) options(c *call) environment.Options {
-	opts := environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err}
-	opts.ForwardSSHAgent = f.sshAgent
-	return opts
+	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err, SettingFlags: f.settings, ForwardSSHAgent: f.sshAgent}
 }
 
 func runStart(ctx context.Context, c *call) error {

@@ -31,6 +31,9 @@ type Options struct {
 	Port     string // --port, as given; "" when absent
 	Env      Getenv
 	Warnings io.Writer // where notes such as "SSH: 127.0.0.1:PORT" go
+	// SettingFlags are settings given as flags (key → text, e.g. "cpus"
+	// from --cpus); they win over variables and files.
+	SettingFlags map[string]string
 	// PrepareImage makes sure the image a new environment needs exists,
 	// building it when it can; nil only checks that it exists.
 	PrepareImage func(ctx context.Context, image, dir string) error
@@ -171,6 +174,7 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 			fmt.Fprintf(opts.Warnings, "devenv: --port %s ignored: %s already runs with SSH on %s\n",
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
+		warnSettingFlags(opts, target.Container.Name)
 		if opts.ForwardSSHAgent && !ForwardsSSHAgent(target.Container) {
 			fmt.Fprintf(opts.Warnings, "devenv: --ssh-agent ignored: %s already runs without the SSH agent; `devenv stop %s` and start it again with --ssh-agent\n",
 				target.Container.Name, target.Container.Name)
