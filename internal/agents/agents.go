@@ -36,8 +36,9 @@ type Tool struct {
 
 // Import copies one host file into a home, through Filter when set.
 type Import struct {
-	Host   func(getenv func(string) string) string // the host path; "" when unknowable
-	Dest   string                                  // relative to the home
+	Host func(getenv func(string) string) string // the host path; "" when unknowable
+	// Dest is relative to the home.
+	Dest   string
 	Filter func([]byte) ([]byte, error)
 }
 
@@ -48,6 +49,28 @@ func underHome(rel string) func(func(string) string) string {
 			return ""
 		}
 		return filepath.Join(home, rel)
+	}
+}
+
+// claudeFile is where the host's Claude Code keeps name: in
+// $CLAUDE_CONFIG_DIR when the host sets it, else in ~/.claude, where
+// .claude.json lives beside the directory unless a newer Claude moved it in.
+func claudeFile(name string) func(func(string) string) string {
+	return func(getenv func(string) string) string {
+		if dir := getenv("CLAUDE_CONFIG_DIR"); filepath.IsAbs(dir) {
+			return filepath.Join(dir, name)
+		}
+		inside := underHome(filepath.Join(".claude", name))(getenv)
+		if name != ".claude.json" {
+			return inside
+		}
+		beside := underHome(".claude.json")(getenv)
+		if _, err := os.Stat(beside); err != nil && inside != "" {
+			if _, err := os.Stat(inside); err == nil {
+				return inside
+			}
+		}
+		return beside
 	}
 }
 
@@ -69,8 +92,8 @@ var Tools = []Tool{
 		// that directory too, not beside it in the home.
 		Env: []string{"CLAUDE_CONFIG_DIR=" + ContainerHome + "/.claude"},
 		Imports: []Import{
-			{Host: underHome(".claude/.credentials.json"), Dest: ".credentials.json"},
-			{Host: underHome(".claude.json"), Dest: ".claude.json", Filter: claudeLogin},
+			{Host: claudeFile(".credentials.json"), Dest: ".credentials.json"},
+			{Host: claudeFile(".claude.json"), Dest: ".claude.json", Filter: claudeLogin},
 		},
 		Login: ".credentials.json",
 	},

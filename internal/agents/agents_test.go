@@ -107,3 +107,25 @@ func TestHomesAreApartPerEnvironmentAndStateDir(t *testing.T) {
 		t.Fatalf("homes overlap: %v", homes)
 	}
 }
+
+func TestClaudeFilesFollowTheHost(t *testing.T) {
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, ".claude"), 0o700)
+	os.WriteFile(filepath.Join(home, ".claude", ".claude.json"), []byte(`{"userID":"moved"}`), 0o600)
+	if got := claudeFile(".claude.json")(getenvFor(home)); got != filepath.Join(home, ".claude", ".claude.json") {
+		t.Errorf("with only ~/.claude/.claude.json: %s", got)
+	}
+	os.WriteFile(filepath.Join(home, ".claude.json"), []byte(`{"userID":"beside"}`), 0o600)
+	if got := claudeFile(".claude.json")(getenvFor(home)); got != filepath.Join(home, ".claude.json") {
+		t.Errorf("with ~/.claude.json: %s", got)
+	}
+	custom := func(k string) string {
+		if k == "CLAUDE_CONFIG_DIR" {
+			return "/cfg"
+		}
+		return getenvFor(home)(k)
+	}
+	if got := claudeFile(".credentials.json")(custom); got != "/cfg/.credentials.json" {
+		t.Errorf("with CLAUDE_CONFIG_DIR: %s", got)
+	}
+}
