@@ -78,7 +78,8 @@ func runVolumes(ctx context.Context, c *call) error {
 			if owner == "" {
 				owner = "-"
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\n", v.Name, owner, humanSize(sizes[v.Name], v.Name, sizes))
+			size, measured := sizes[v.Name]
+			fmt.Fprintf(w, "%s\t%s\t%s\n", v.Name, owner, humanSize(size, measured))
 		}
 		return w.Flush()
 	}
@@ -128,8 +129,8 @@ func runVolumes(ctx context.Context, c *call) error {
 
 // humanSize prints bytes as the docker CLI does (decimal units), "?" when
 // the engine has not measured the volume.
-func humanSize(n int64, name string, sizes map[string]int64) string {
-	if _, ok := sizes[name]; !ok || n < 0 {
+func humanSize(n int64, measured bool) string {
+	if !measured || n < 0 {
 		return "?"
 	}
 	units := []string{"B", "kB", "MB", "GB", "TB"}
