@@ -29,8 +29,8 @@ func AgentStore(getenv Getenv) (agents.Store, error) {
 	return agents.Open(state, uid, gid), nil
 }
 
-// agentHomes readies every agent tool's home for environment name (shared
-// unless opts say per-project) and returns their mounts and the variables
+// agentHomes readies every agent tool's home for environment name (shared,
+// unless the settings say per-project) and returns their mounts and the variables
 // that point the tools at them.
 func agentHomes(name string, opts Options, set settings.Settings) ([]engine.Mount, []string, error) {
 	store, err := AgentStore(opts.Env)
