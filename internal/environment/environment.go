@@ -211,15 +211,6 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 // start creates the environment described by spec, or joins the one
 // another devenv creates under the same name at the same time.
 func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, dir string, opts Options) (Target, error) {
-	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
-	if err != nil {
-		return Target{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
-	}
-	envMounts, err := writeSessionEnv(opts.Env, spec.Name, sessionEnvironment(imageEnv, spec.Env))
-	if err != nil {
-		return Target{}, err
-	}
-	spec.Mounts = append(spec.Mounts, envMounts...)
 	release, err := lockName(ctx, opts.Env, spec.Name)
 	if err != nil {
 		return Target{}, err
@@ -284,6 +275,17 @@ func orNone(s string) string {
 // create creates and starts the container; when starting fails it removes
 // what it created, so a failed start leaves nothing behind.
 func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, getenv Getenv) (engine.Container, error) {
+	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
+	if err != nil {
+		return engine.Container{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
+	}
+	// Written under the start lock: no other start of this name rewrites
+	// them meanwhile.
+	envMounts, err := writeSessionEnv(getenv, spec.Name, sessionEnvironment(imageEnv, spec.Env))
+	if err != nil {
+		return engine.Container{}, err
+	}
+	spec.Mounts = append(spec.Mounts, envMounts...)
 	id, err := eng.Create(ctx, spec)
 	if err != nil {
 		return engine.Container{}, err
