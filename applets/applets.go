@@ -58,6 +58,7 @@ var table = []applet{
 	buildApplet,
 	newApplet,
 	volumesApplet,
+	agentsApplet,
 	configApplet,
 	initApplet,
 	promptApplet,

@@ -29,7 +29,8 @@ var sshApplet = applet{
 Run the system's ssh as devuser into the environment TARGET (a project path
 or an environment's name; default: the current directory), starting it first
 if needed. ssh uses devenv's own key and known_hosts and checks the host key
-strictly, so it never prompts; SSH_AUTH_SOCK, when set, is forwarded.
+strictly, so it never prompts. SSH_AUTH_SOCK is forwarded (-A) only into
+an environment started with the SSH agent (--ssh-agent, forward_ssh_agent).
 
 Everything after -- goes to ssh after the destination: ssh options first,
 then a command, which runs in the project's directory and whose exit status
@@ -45,6 +46,7 @@ Flags:
   --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
   --memory M   limit memory when starting, such as 4g (setting memory)
   --pids N     limit processes when starting (setting pids)
+  --ssh-agent  forward the host's SSH agent (when this starts the environment)
 `,
 	run: runSSH,
 }
@@ -96,7 +98,8 @@ func runSSH(ctx context.Context, c *call) error {
 			return err
 		}
 	}
-	argv := sshArgv(store, t, passthrough, c.env("SSH_AUTH_SOCK") != "", terminal.Is(c.stdio.In))
+	agent := environment.ForwardsSSHAgent(t.Container) && c.env("SSH_AUTH_SOCK") != ""
+	argv := sshArgv(store, t, passthrough, agent, terminal.Is(c.stdio.In))
 	eng.Close() // exec runs no deferred calls
 	if err := syscall.Exec(client, argv, os.Environ()); err != nil {
 		return fmt.Errorf("run %s: %w", client, err)

@@ -27,10 +27,14 @@ ProxyCommand; 'devenv ssh-config --proxy' writes blocks that use it.
 }
 
 // sshdInetd serves one SSH connection on stdin and stdout. Like the main
-// sshd it runs as root through the image's sudo (to switch to devuser),
-// presents devenv's host key first, and logs to the same file: its stderr
-// is the user's terminal.
-var sshdInetd = []string{"sudo", "-n", "/usr/sbin/sshd", "-i", "-h", environment.HostKeyPath, "-E", "/var/log/sshd.log"}
+// sshd it runs as root (to switch to devuser), started as root by the
+// engine rather than through sudo, which an environment with sudo = false
+// does not have; it presents devenv's host key first, and logs to the same
+// file: its stderr is the user's terminal.
+var sshdInetd = []string{"/usr/sbin/sshd", "-i", "-h", environment.HostKeyPath, "-E", "/var/log/sshd.log"}
+
+// sshdUser runs sshdInetd.
+const sshdUser = "root"
 
 func runSSHProxy(ctx context.Context, c *call) error {
 	fs := newFlagSet(c)
@@ -61,7 +65,7 @@ func runSSHProxy(ctx context.Context, c *call) error {
 		return fmt.Errorf("%s was started without devenv's SSH keys (by an older devenv?): %s", name, restartHint(t.Container))
 	}
 	code, err := eng.Exec(ctx, t.Container.Name,
-		engine.ExecSpec{Cmd: sshdInetd, User: environment.ContainerUser, Stdin: true},
+		engine.ExecSpec{Cmd: sshdInetd, User: sshdUser, Stdin: true},
 		engine.ExecIO{In: c.stdio.In, Out: c.stdio.Out, Err: c.stdio.Err})
 	if ctx.Err() != nil {
 		// ssh hangs up on its ProxyCommand when the session ends.
