@@ -33,6 +33,8 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"freeport": cmdFreePort,
 		"exits":    cmdExits,
 		"expand":   cmdExpand,
+		// agent homes and the hostile-agent suite, in agents_cmds_test.go
+		"mountrule": d.cmdMountRule,
 		// the fault suite's, in fault_cmds_test.go
 		"killcontainer": d.cmdKillContainer,
 		"published":     d.cmdPublished,

@@ -118,7 +118,7 @@ func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string, defaultT
 		if err != nil {
 			return images.Plan{}, err
 		}
-		if !images.HasProjectDockerfile(cwd) {
+		if !project.HasDockerfile(cwd) {
 			return images.DevenvPlan(buildFS, defaultTools)
 		}
 		projectDir = cwd
@@ -127,8 +127,8 @@ func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string, defaultT
 	if err != nil {
 		return images.Plan{}, err
 	}
-	if !images.HasProjectDockerfile(dir) {
-		return images.Plan{}, fmt.Errorf("%s has no %s: create one with `devenv new %s`", projectDir, images.ProjectDockerfile, projectDir)
+	if !project.HasDockerfile(dir) {
+		return images.Plan{}, fmt.Errorf("%s has no %s: create one with `devenv new %s`", projectDir, project.Dockerfile, projectDir)
 	}
 	return images.ProjectPlan(dir, strings.TrimSuffix(project.Identify(dir).ProjectImage(), ":latest"))
 }

@@ -204,6 +204,12 @@ type ContainerSpec struct {
 	SSHIP    string // host address to publish sshd on
 	SSHPort  int    // 0: the engine picks a free port
 	Limits   Limits
+	// Privileges: capabilities taken away from (CapDrop, "ALL" for every
+	// one) and given back to the container, and no-new-privileges, which
+	// makes setuid programs such as sudo powerless.
+	CapDrop         []string
+	CapAdd          []string
+	NoNewPrivileges bool
 }
 
 // Limits caps what a container may use; zero values mean no limit.
@@ -232,9 +238,14 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 			NanoCPUs: int64(spec.Limits.CPUs * 1e9),
 			Memory:   spec.Limits.Memory,
 		},
+		CapDrop: spec.CapDrop,
+		CapAdd:  spec.CapAdd,
 	}
 	if spec.Limits.Pids != 0 {
 		hostConfig.Resources.PidsLimit = &spec.Limits.Pids
+	}
+	if spec.NoNewPrivileges {
+		hostConfig.SecurityOpt = append(hostConfig.SecurityOpt, "no-new-privileges")
 	}
 	for _, m := range spec.Mounts {
 		t := mount.TypeBind

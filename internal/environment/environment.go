@@ -37,6 +37,8 @@ type Options struct {
 	// PrepareImage makes sure the image a new environment needs exists,
 	// building it when it can; nil only checks that it exists.
 	PrepareImage func(ctx context.Context, image, dir string) error
+	// ForwardSSHAgent is --ssh-agent; settings' forward_ssh_agent does it too.
+	ForwardSSHAgent bool
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -101,15 +103,11 @@ func find(running []engine.Container, dir, name string) (Target, bool, error) {
 		}
 		return Target{}, false, nil
 	}
-	// The deepest workspace that holds dir wins: `devenv .` in api/src
-	// joins api's environment instead of starting one for src.
-	best, bestLen := -1, -1
-	for i, c := range running {
+	// The deepest workspace that holds dir wins, as the prompt decides.
+	best := project.Deepest(dir, running, func(c engine.Container) (string, bool) {
 		src, _, ok := workspaceOf(c)
-		if ok && (src == dir || strings.HasPrefix(dir, strings.TrimSuffix(src, "/")+"/")) && len(src) > bestLen {
-			best, bestLen = i, len(src)
-		}
-	}
+		return src, ok
+	})
 	if best >= 0 {
 		return targetFor(running[best], dir)
 	}
@@ -153,6 +151,9 @@ func workspaceOf(c engine.Container) (src, dst string, ok bool) {
 // end up in the same container: the loser of the name race waits for the
 // winner's container to run.
 func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (Target, error) {
+	if err := checkProjectDir(dir, opts.Env); err != nil {
+		return Target{}, err
+	}
 	if _, err := sshPort(opts); err != nil {
 		return Target{}, err
 	}
@@ -171,6 +172,10 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
 		warnSettingFlags(opts, target.Container.Name)
+		if opts.ForwardSSHAgent && !ForwardsSSHAgent(target.Container) {
+			fmt.Fprintf(opts.Warnings, "devenv: --ssh-agent ignored: %s already runs without the SSH agent; `devenv stop %s` and start it again with --ssh-agent\n",
+				target.Container.Name, target.Container.Name)
+		}
 		return target, nil
 	}
 	set, err := startSettings(dir, opts)
@@ -188,9 +193,21 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err := prepare(ctx, spec.Image, dir); err != nil {
 		return Target{}, err
 	}
-	if err := ensureVolumes(ctx, eng); err != nil {
+	created, err := ensureVolumes(ctx, eng, spec.Name, dir)
+	if err != nil {
+		removeVolumes(ctx, eng, created)
 		return Target{}, err
 	}
+	target, err = start(ctx, eng, spec, dir, opts)
+	if err != nil {
+		removeVolumes(ctx, eng, created)
+	}
+	return target, err
+}
+
+// start creates the environment described by spec, or joins the one
+// another devenv creates under the same name at the same time.
+func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, dir string, opts Options) (Target, error) {
 	release, err := lockName(ctx, opts.Env, spec.Name)
 	if err != nil {
 		return Target{}, err
@@ -298,7 +315,7 @@ func containerSpec(dir string, opts Options, set settings.Settings) (engine.Cont
 	}
 	home := opts.Env("HOME")
 	mounts := []engine.Mount{{Source: dir, Target: id.Workspace}}
-	mounts = append(mounts, volumeMounts()...)
+	mounts = append(mounts, volumeMounts(name)...)
 	mounts = append(mounts, configMounts(home)...)
 	// Sessions can tell where they are; writeSessionEnv hands these on to
 	// SSH sessions and login shells.
@@ -306,12 +323,16 @@ func containerSpec(dir string, opts Options, set settings.Settings) (engine.Cont
 	gitMounts, gitEnv := gitInside(dir, id.Workspace, opts.Warnings)
 	mounts = append(mounts, gitMounts...)
 	env = append(env, gitEnv...)
-	if sock := opts.Env("SSH_AUTH_SOCK"); sock != "" {
-		if info, err := os.Stat(sock); err == nil && info.Mode()&os.ModeSocket != 0 {
-			mounts = append(mounts, engine.Mount{Source: sock, Target: "/ssh-agent"})
-			env = append(env, "SSH_AUTH_SOCK=/ssh-agent")
-		}
+	agentMounts, agentHomeEnv, err := agentHomes(name, opts, set)
+	if err != nil {
+		return engine.ContainerSpec{}, err
 	}
+	mounts = append(mounts, agentMounts...)
+	env = append(env, agentHomeEnv...)
+	agentSocket, agentEnv := sshAgent(opts, set)
+	mounts = append(mounts, agentSocket...)
+	env = append(env, agentEnv...)
+	priv := privilegesFor(set)
 	image := imageFor(dir, id, set.Image)
 	ssh, err := prepareSSH(name, opts)
 	if err != nil {
@@ -322,14 +343,18 @@ func containerSpec(dir string, opts Options, set settings.Settings) (engine.Cont
 		Name:     name,
 		Image:    image,
 		Hostname: id.Hostname,
-		User:     ContainerUser,
+		User:     priv.user,
 		WorkDir:  id.Workspace,
-		Cmd:      mainProcess,
+		Cmd:      priv.cmd,
 		Env:      env,
 		Labels:   map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image, WorkspaceLabel: workspaceID(dir)},
 		Mounts:   mounts,
 		SSHIP:    ssh.bind,
 		SSHPort:  port,
+
+		CapDrop:         priv.capDrop,
+		CapAdd:          priv.capAdd,
+		NoNewPrivileges: priv.noNewPrivileges,
 	}
 	applySettings(&spec, set)
 	return spec, nil
@@ -338,13 +363,7 @@ func containerSpec(dir string, opts Options, set settings.Settings) (engine.Cont
 // mainProcess starts sshd (as root, through the image's sudo, so it can
 // switch to devuser per login) and then idles; the init process (Init: true)
 // reaps zombies and forwards the stop signal, so stop is immediate.
-// devenv's host key is named first with -h: sshd presents the first key of
-// each type, and devenv's known_hosts pins that one.
-var mainProcess = []string{"/bin/sh", "-c", `sudo -n /bin/sh -c '
-  test -s /etc/devenv/ssh_host_ed25519_key || test -s /etc/ssh/ssh_host_ed25519_key ||
-    ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key
-  test -s /etc/devenv/ssh_host_ed25519_key && set -- -h /etc/devenv/ssh_host_ed25519_key
-  mkdir -p /run/sshd && exec /usr/sbin/sshd "$@" -E /var/log/sshd.log' ||
+var mainProcess = []string{"/bin/sh", "-c", `sudo -n /bin/sh -c '` + rootSetup + `' ||
   echo "devenv: sshd did not start; SSH into this environment will not work" >&2
 exec sleep infinity`}
 
@@ -375,7 +394,7 @@ func portSource(opts Options) string {
 // imageFor picks the project's own image when it has a .devenv/Dockerfile,
 // else the image setting (or DEVENV_IMAGE) or the default devenv image.
 func imageFor(dir string, id project.Identity, setting string) string {
-	if _, err := os.Stat(filepath.Join(dir, ".devenv", "Dockerfile")); err == nil {
+	if project.HasDockerfile(dir) {
 		return id.ProjectImage()
 	}
 	if setting != "" {
@@ -390,7 +409,7 @@ func checkImage(ctx context.Context, eng *engine.Client, image, dir string) erro
 		return err
 	}
 	fix := "build it with `devenv build`"
-	if strings.HasPrefix(image, "devenv-project-") {
+	if project.IsProjectImage(image) {
 		fix = fmt.Sprintf("build it with `devenv build --project %s`", dir)
 	}
 	return &ImageMissingError{Image: image, Fix: fix}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"devenv/internal/engine"
+	"devenv/internal/project"
 )
 
 // Builder builds devenv's images from one build context, building what an
@@ -105,7 +106,7 @@ func (b Builder) EnsureProject(ctx context.Context, dir, ref string) error {
 	case label == plan.Inputs:
 		return nil
 	default:
-		fmt.Fprintf(b.Options.Out, "devenv: rebuilding %s (%s or its base image changed)\n", ref, ProjectDockerfile)
+		fmt.Fprintf(b.Options.Out, "devenv: rebuilding %s (%s or its base image changed)\n", ref, project.Dockerfile)
 	}
 	return Build(ctx, b.Engine, plan, b.Options)
 }
@@ -123,10 +124,10 @@ func Current(ctx context.Context, eng *engine.Client, containerImageID, ref stri
 // DEVENV_IMAGE or the image setting) must exist. With noBuild nothing is built: a missing image is
 // an error that names the command that builds it.
 func (b Builder) Prepare(ctx context.Context, ref, dir string, noBuild bool) error {
-	project := HasProjectDockerfile(dir) && strings.HasPrefix(ref, "devenv-project-")
+	own := project.HasDockerfile(dir) && project.IsProjectImage(ref)
 	if !noBuild {
 		switch {
-		case project:
+		case own:
 			return b.EnsureProject(ctx, dir, ref)
 		case ref == DevenvRepo+":latest" || ref == BaseRepo+":latest":
 			return b.EnsureExists(ctx, ref)
@@ -137,7 +138,7 @@ func (b Builder) Prepare(ctx context.Context, ref, dir string, noBuild bool) err
 		return err
 	}
 	switch {
-	case project:
+	case own:
 		return &MissingError{Image: ref, Fix: "build it with `devenv build --project " + dir + "`"}
 	case ref == DevenvRepo+":latest":
 		return &MissingError{Image: ref, Fix: "build it with `devenv build`"}

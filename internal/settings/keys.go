@@ -244,7 +244,7 @@ var keys = []*key{
 	{
 		Name: "sudo", Trust: Narrowing, Applied: true,
 		Example: `sudo = false`,
-		Doc:     "whether devuser may use sudo in the environment; reserved",
+		Doc:     "false: no sudo, no-new-privileges, every capability dropped but sshd's; nothing in the project can become root-owned (stricter wins)",
 		set:     setBool(func(s *Settings) *bool { return &s.Sudo }),
 		get:     func(s *Settings) any { return s.Sudo },
 		narrower: func(base, proposed Settings) bool {
@@ -254,7 +254,7 @@ var keys = []*key{
 	{
 		Name: "forward_ssh_agent", Trust: Narrowing, Applied: true,
 		Example: `forward_ssh_agent = true`,
-		Doc:     "forward the host's SSH agent into the environment; reserved",
+		Doc:     "forward the host's SSH agent into the environment (and devenv ssh -A); a project file cannot turn it on",
 		set:     setBool(func(s *Settings) *bool { return &s.ForwardSSHAgent }),
 		get:     func(s *Settings) any { return s.ForwardSSHAgent },
 		narrower: func(base, proposed Settings) bool {
@@ -264,7 +264,7 @@ var keys = []*key{
 	{
 		Name: "agents", Trust: Narrowing, Applied: true,
 		Example: `agents = "per-project"`,
-		Doc:     `"shared" or "per-project": whether agent credentials are shared between environments; reserved`,
+		Doc:     `"shared" or "per-project": one agent home per tool for every environment, or each environment its own (see devenv agents)`,
 		set: func(s *Settings, v any, _ *loader) error {
 			text, err := oneOf(v, "shared", "per-project")
 			s.Agents = text
