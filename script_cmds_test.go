@@ -31,6 +31,9 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"occupy":   cmdOccupy,
 		"freeport": cmdFreePort,
 		"exits":    cmdExits,
+		// the ports suite's, in port_cmds_test.go
+		"httpget":     cmdHTTPGet,
+		"awaitlisten": cmdAwaitListen,
 		// the fault suite's, in fault_cmds_test.go
 		"killcontainer": d.cmdKillContainer,
 		"published":     d.cmdPublished,

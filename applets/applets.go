@@ -55,6 +55,7 @@ var table = []applet{
 	sshApplet,
 	sshConfigApplet,
 	sshProxyApplet,
+	portApplet,
 	listApplet,
 	stopApplet,
 	buildApplet,

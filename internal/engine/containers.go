@@ -183,6 +183,16 @@ type ContainerSpec struct {
 	Mounts   []Mount
 	SSHIP    string // host address to publish sshd on
 	SSHPort  int    // 0: the engine picks a free port
+	// Publish is every other port to publish (the ports setting's relays).
+	Publish []PortBinding
+	Sysctls map[string]string
+}
+
+// PortBinding publishes a container's TCP port on a host address.
+type PortBinding struct {
+	HostIP        string
+	HostPort      int
+	ContainerPort int
 }
 
 // Create creates (but does not start) a container that removes itself when
@@ -208,6 +218,13 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		}
 		hostConfig.Mounts = append(hostConfig.Mounts, mount.Mount{Type: t, Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
 	}
+	exposed := nat.PortSet{sshPort: {}}
+	for _, p := range spec.Publish {
+		port := nat.Port(strconv.Itoa(p.ContainerPort) + "/tcp")
+		exposed[port] = struct{}{}
+		hostConfig.PortBindings[port] = []nat.PortBinding{{HostIP: p.HostIP, HostPort: strconv.Itoa(p.HostPort)}}
+	}
+	hostConfig.Sysctls = spec.Sysctls
 	config := &container.Config{
 		Image:        spec.Image,
 		Hostname:     spec.Hostname,
@@ -216,7 +233,7 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		Cmd:          spec.Cmd,
 		Env:          spec.Env,
 		Labels:       spec.Labels,
-		ExposedPorts: nat.PortSet{sshPort: {}},
+		ExposedPorts: exposed,
 	}
 	r, err := c.api.ContainerCreate(ctx, config, hostConfig, &network.NetworkingConfig{}, nil, spec.Name)
 	if err != nil {

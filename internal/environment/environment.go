@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"devenv/internal/engine"
+	"devenv/internal/ports"
 	"devenv/internal/project"
 )
 
@@ -33,6 +34,11 @@ type Options struct {
 	// PrepareImage makes sure the image a new environment needs exists,
 	// building it when it can; nil only checks that it exists.
 	PrepareImage func(ctx context.Context, image, dir string) error
+	// Ports are forwarded from the host's loopback for as long as a new
+	// environment runs (the ports setting); PortsSource names where they
+	// were set, for messages.
+	Ports       []ports.Forward
+	PortsSource string
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -176,9 +182,12 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err := ensureVolumes(ctx, eng); err != nil {
 		return Target{}, err
 	}
+	if err := ports.CheckFree(opts.Ports, opts.PortsSource); err != nil {
+		return Target{}, err
+	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		c, err := create(ctx, eng, spec)
+		c, err := create(ctx, eng, spec, opts)
 		if err == nil {
 			fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
 			t, _, err := targetFor(c, dir)
@@ -212,16 +221,23 @@ func orNone(s string) string {
 
 // create creates and starts the container; when starting fails it removes
 // what it created, so a failed start leaves nothing behind.
-func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec) (engine.Container, error) {
+func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, opts Options) (engine.Container, error) {
 	id, err := eng.Create(ctx, spec)
 	if err != nil {
 		return engine.Container{}, err
 	}
-	if err := eng.Start(ctx, id); err != nil {
+	err = eng.Start(ctx, id)
+	if err == nil {
+		err = startRelays(ctx, eng, spec.Name, opts.Ports)
+	}
+	if err != nil {
 		// The caller's ctx may be what failed; cleaning up must not.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		eng.Remove(cleanup, id)
+		if taken := forwardInUse(err, opts); taken != nil {
+			return engine.Container{}, taken
+		}
 		if errors.Is(err, engine.ErrPortInUse) {
 			return engine.Container{}, &PortError{Source: "--port", Value: strconv.Itoa(spec.SSHPort), Taken: true, Bind: spec.SSHIP}
 		}
@@ -289,6 +305,10 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 		return engine.ContainerSpec{}, err
 	}
 	mounts = append(mounts, ssh.mounts...)
+	labels := map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image}
+	if len(opts.Ports) > 0 {
+		labels[ports.Label] = ports.FormatLabel(opts.Ports)
+	}
 	return engine.ContainerSpec{
 		Name:     name,
 		Image:    image,
@@ -297,10 +317,12 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 		WorkDir:  id.Workspace,
 		Cmd:      mainProcess,
 		Env:      env,
-		Labels:   map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image},
+		Labels:   labels,
 		Mounts:   mounts,
 		SSHIP:    ssh.bind,
 		SSHPort:  port,
+		Publish:  relayBindings(opts.Ports),
+		Sysctls:  loopbackIPv6,
 	}, nil
 }
 
