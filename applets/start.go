@@ -69,6 +69,9 @@ func runStart(ctx context.Context, c *call) error {
 	defer eng.Close()
 	opts := flags.options(c)
 	opts.PrepareImage = c.prepareImage(eng)
+	if err := withPortSettings(&opts, dir); err != nil {
+		return err
+	}
 	target, err := environment.Ensure(ctx, eng, dir, opts)
 	if err != nil {
 		return err

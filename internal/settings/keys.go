@@ -278,7 +278,7 @@ var keys = []*key{
 	{
 		Name: "ports", Trust: Both, Applied: true,
 		Example: `ports = [3000, "8080:80"]`,
-		Doc:     "ports forwarded from 127.0.0.1 on the host: PORT, or \"HOST:PORT\"; reserved",
+		Doc:     "ports forwarded from 127.0.0.1 on the host to localhost inside while the environment runs: PORT, or \"HOST:PORT\"",
 		set:     setPorts,
 		get: func(s *Settings) any {
 			if s.Ports == nil {
