@@ -29,13 +29,13 @@ Flags:
 
 // listEntry is one environment in `devenv list --format json`.
 type listEntry struct {
-	Name    string `json:"name"`
-	Project string `json:"project"`
-	Path    string `json:"path"`
-	SSH     string `json:"ssh"`
-	Status  string `json:"status"`
-	Started string `json:"started"`
-	Image   string `json:"image"`
+	Name    string     `json:"name"`
+	Project string     `json:"project"`
+	Path    string     `json:"path"`
+	SSH     string     `json:"ssh"`
+	Status  string     `json:"status"`
+	Started string     `json:"started"`
+	Image   string     `json:"image"`
 	Ports   []listPort `json:"ports"`
 }
 
