@@ -56,6 +56,7 @@ var table = []applet{
 	sshConfigApplet,
 	sshProxyApplet,
 	portApplet,
+	egressApplet,
 	listApplet,
 	stopApplet,
 	buildApplet,

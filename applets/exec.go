@@ -109,7 +109,7 @@ func resolveTarget(ctx context.Context, eng *engine.Client, target, dir string, 
 			return environment.Target{}, &environment.NotRunningError{Target: target}
 		}
 	}
-	if err := withPortSettings(&opts, dir); err != nil {
+	if err := withStartSettings(&opts, dir); err != nil {
 		return environment.Target{}, err
 	}
 	return environment.Ensure(ctx, eng, dir, opts)

@@ -3,17 +3,22 @@ package applets
 import (
 	"fmt"
 
+	"devenv/internal/egress"
 	"devenv/internal/environment"
 	"devenv/internal/ports"
 	"devenv/internal/settings"
 )
 
-// withPortSettings fills opts.Ports from the ports setting of the project
-// at dir (its project file, else the user's), for a start of that project.
-func withPortSettings(opts *environment.Options, dir string) error {
+// withStartSettings fills opts from the settings that shape a new
+// environment of the project at dir: the ports setting and the [network]
+// egress policy.
+func withStartSettings(opts *environment.Options, dir string) error {
 	res, err := settings.Load(settings.Request{Getenv: opts.Env, ProjectDir: dir})
 	if err != nil {
 		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(opts.Warnings, "%s: %s\n", Program, w)
 	}
 	opts.Ports = nil
 	opts.PortsSource = "ports in " + res.Sources["ports"].Where
@@ -24,6 +29,10 @@ func withPortSettings(opts *environment.Options, dir string) error {
 		}
 		seen[p.Host] = true
 		opts.Ports = append(opts.Ports, ports.Forward{Host: p.Host, Port: p.Container})
+	}
+	opts.Egress = egress.Policy{Mode: res.Settings.Network.Egress, Allow: res.Settings.Network.Allow}
+	if err := opts.Egress.Validate(); err != nil {
+		return fmt.Errorf("%w (%s)", err, res.Sources["network.allow"])
 	}
 	return nil
 }

@@ -69,7 +69,7 @@ func runStart(ctx context.Context, c *call) error {
 	defer eng.Close()
 	opts := flags.options(c)
 	opts.PrepareImage = c.prepareImage(eng)
-	if err := withPortSettings(&opts, dir); err != nil {
+	if err := withStartSettings(&opts, dir); err != nil {
 		return err
 	}
 	target, err := environment.Ensure(ctx, eng, dir, opts)

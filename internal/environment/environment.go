@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"devenv/internal/egress"
 	"devenv/internal/engine"
 	"devenv/internal/ports"
 	"devenv/internal/project"
@@ -39,6 +40,8 @@ type Options struct {
 	// were set, for messages.
 	Ports       []ports.Forward
 	PortsSource string
+	// Egress is what a new environment may reach outside itself.
+	Egress egress.Policy
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -222,19 +225,37 @@ func orNone(s string) string {
 // create creates and starts the container; when starting fails it removes
 // what it created, so a failed start leaves nothing behind.
 func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, opts Options) (engine.Container, error) {
+	published := spec
+	confine(&spec, opts)
+	if opts.Egress.Enforced() {
+		if err := prepareNetwork(ctx, eng, spec, opts); err != nil {
+			return engine.Container{}, err
+		}
+	}
 	id, err := eng.Create(ctx, spec)
 	if err != nil {
 		return engine.Container{}, err
 	}
-	err = eng.Start(ctx, id)
+	if opts.Egress.Enforced() {
+		err = startGateway(ctx, eng, spec, published, opts)
+	}
+	if err == nil {
+		err = eng.Start(ctx, id)
+	}
 	if err == nil {
 		err = startRelays(ctx, eng, spec.Name, opts.Ports)
+	}
+	if err == nil && opts.Egress.Enforced() {
+		err = awaitProxy(ctx, eng, spec.Name)
 	}
 	if err != nil {
 		// The caller's ctx may be what failed; cleaning up must not.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		eng.Remove(cleanup, id)
+		if opts.Egress.Enforced() {
+			stopGateway(cleanup, eng, engine.Container{Name: spec.Name, Labels: spec.Labels})
+		}
 		if taken := forwardInUse(err, opts); taken != nil {
 			return engine.Container{}, taken
 		}

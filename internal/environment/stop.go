@@ -70,7 +70,11 @@ func Stop(ctx context.Context, eng *engine.Client, name string) (StopResult, err
 	if !c.Running() {
 		return StopResult{Name: c.Name}, nil
 	}
-	return StopResult{Name: c.Name, WasRunning: true}, eng.Stop(ctx, c.ID, stopGrace)
+	err = eng.Stop(ctx, c.ID, stopGrace)
+	if err == nil {
+		stopGateway(ctx, eng, c)
+	}
+	return StopResult{Name: c.Name, WasRunning: true}, err
 }
 
 // StopAll stops every running devenv=true container, in parallel, and
@@ -94,6 +98,9 @@ func StopAll(ctx context.Context, eng *engine.Client) ([]string, error) {
 		go func() {
 			defer wg.Done()
 			err := eng.Stop(ctx, c.ID, stopGrace)
+			if err == nil {
+				stopGateway(ctx, eng, c)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

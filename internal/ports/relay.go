@@ -82,3 +82,6 @@ func Serve(ctx context.Context, l net.Listener, relay func(ctx context.Context, 
 	}
 	wg.Wait()
 }
+
+// Script is the relay program, for `perl -e`.
+func Script() string { return relayScript }

@@ -3,6 +3,7 @@
 #
 #   relay stdio PORT                  stdin/stdout <-> localhost:PORT
 #   relay listen RELAY:PORT...        0.0.0.0:RELAY -> localhost:PORT, as a daemon
+#   relay listen RELAY:HOST:PORT...   0.0.0.0:RELAY -> HOST:PORT (IPv4), as a daemon
 #
 # "localhost" is 127.0.0.1, then [::1]: dev servers bind either one.
 use strict;
@@ -14,7 +15,12 @@ use POSIX qw(setsid);
 $SIG{PIPE} = 'IGNORE';    # a peer that hung up is an error return, not death
 
 sub dial {
-    my ($port) = @_;
+    my ($port, $host) = @_;
+    if (defined $host) {
+        my $ip = inet_aton($host) or return;
+        socket(my $s, AF_INET, SOCK_STREAM, 0) or return;
+        return connect($s, pack_sockaddr_in($port, $ip)) ? $s : undef;
+    }
     for my $to ([AF_INET, pack_sockaddr_in($port, inet_aton('127.0.0.1'))],
                 [AF_INET6, pack_sockaddr_in6($port, inet_pton(AF_INET6, '::1'))]) {
         socket(my $s, $to->[0], SOCK_STREAM, 0) or next;
@@ -70,12 +76,13 @@ if ($mode eq 'stdio') {
 if ($mode eq 'listen') {
     my @listeners;
     for my $pair (@ARGV) {
-        my ($relay, $port) = split /:/, $pair;
+        my ($relay, @to) = split /:/, $pair;
+        my $port = pop @to;
         socket(my $l, AF_INET, SOCK_STREAM, 0) or die "socket: $!\n";
         setsockopt($l, SOL_SOCKET, SO_REUSEADDR, 1);
         bind($l, pack_sockaddr_in($relay, INADDR_ANY)) or die "relay port $relay: $!\n";
         listen($l, 128) or die "listen on $relay: $!\n";
-        push @listeners, [$l, $port];
+        push @listeners, [$l, $port, @to];
     }
     # Bound: the caller may go on. The daemon is a process of the
     # environment, so it ends with the environment.
@@ -96,7 +103,7 @@ if ($mode eq 'listen') {
             defined(my $child = fork) or next;
             if ($child == 0) {
                 close $_->[0] for @listeners;
-                my $server = dial($l->[1]) or exit 0;
+                my $server = dial($l->[1], $l->[2]) or exit 0;
                 bridge($client, $client, $server, 0);
                 exit 0;
             }
