@@ -18,7 +18,7 @@ func withStartSettings(opts *environment.Options, dir string) error {
 		return err
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(opts.Warnings, "%s: %s\n", Program, w)
+		opts.StartNotes = append(opts.StartNotes, Program+": "+w)
 	}
 	opts.Ports = nil
 	opts.PortsSource = "ports in " + res.Sources["ports"].Where

@@ -42,6 +42,9 @@ type Options struct {
 	PortsSource string
 	// Egress is what a new environment may reach outside itself.
 	Egress egress.Policy
+	// StartNotes are printed to Warnings when a new environment starts
+	// (settings that were ignored, say).
+	StartNotes []string
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -174,6 +177,9 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	spec, err := containerSpec(dir, opts)
 	if err != nil {
 		return Target{}, err
+	}
+	for _, note := range opts.StartNotes {
+		fmt.Fprintln(opts.Warnings, note)
 	}
 	prepare := opts.PrepareImage
 	if prepare == nil {
