@@ -141,25 +141,19 @@ func relayConn(ctx context.Context, c *call, eng *engine.Client, name string, f 
 // runningTarget finds the running environment TARGET names, by name or by
 // project path, without starting one.
 func runningTarget(ctx context.Context, eng *engine.Client, target string) (environment.Target, error) {
-	if environment.LooksLikeName(target) {
-		t, ok, err := environment.ByName(ctx, eng, target)
-		if err != nil || ok {
-			return t, err
-		}
-	}
-	dir, err := environment.Canonical(target)
+	r, err := environment.Resolve(ctx, eng, target, "")
 	if err != nil {
-		if environment.LooksLikeName(target) {
-			return environment.Target{}, &environment.NotRunningError{Target: target}
-		}
 		return environment.Target{}, err
 	}
-	t, ok, err := environment.Find(ctx, eng, dir, "")
+	if r.Dir == "" {
+		return r.Session(ctx, eng, environment.Options{})
+	}
+	t, ok, err := environment.Find(ctx, eng, r.Dir, "")
 	if err != nil {
 		return environment.Target{}, err
 	}
 	if !ok {
-		return environment.Target{}, fmt.Errorf("no environment runs for %s: start it with `devenv %s`", dir, target)
+		return environment.Target{}, fmt.Errorf("no environment runs for %s: start it with `devenv %s`", r.Dir, target)
 	}
 	return t, nil
 }

@@ -12,7 +12,7 @@ import (
 // withStartSettings fills opts from the settings that shape a new
 // environment of the project at dir: the ports setting and the [network]
 // egress policy.
-func withStartSettings(opts *environment.Options, dir string) error {
+func withStartSettings(dir string, opts *environment.Options) error {
 	res, err := settings.Load(settings.Request{Getenv: opts.Env, ProjectDir: dir})
 	if err != nil {
 		return err

@@ -37,7 +37,7 @@ func (f *startFlags) register(fs *flag.FlagSet) {
 }
 
 func (f *startFlags) options(c *call) environment.Options {
-	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err}
+	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err, ApplySettings: withStartSettings}
 }
 
 func runStart(ctx context.Context, c *call) error {
@@ -69,10 +69,7 @@ func runStart(ctx context.Context, c *call) error {
 	defer eng.Close()
 	opts := flags.options(c)
 	opts.PrepareImage = c.prepareImage(eng)
-	if err := withStartSettings(&opts, dir); err != nil {
-		return err
-	}
-	target, err := environment.Ensure(ctx, eng, dir, opts)
+	target, err := environment.Resolved{Dir: dir, Name: opts.Name}.Session(ctx, eng, opts)
 	if err != nil {
 		return err
 	}

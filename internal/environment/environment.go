@@ -45,6 +45,9 @@ type Options struct {
 	// StartNotes are printed to Warnings when a new environment starts
 	// (settings that were ignored, say).
 	StartNotes []string
+	// ApplySettings fills in, from the settings of the project at dir, the
+	// options above that shape a new environment; called only to start one.
+	ApplySettings func(dir string, opts *Options) error
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -163,6 +166,11 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if _, err := sshPort(opts); err != nil {
 		return Target{}, err
 	}
+	if opts.Name != "" {
+		if err := CheckName(opts.Name); err != nil {
+			return Target{}, err
+		}
+	}
 	target, ok, err := Find(ctx, eng, dir, opts.Name)
 	if err != nil {
 		return Target{}, err
@@ -173,6 +181,11 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
 		return target, nil
+	}
+	if opts.ApplySettings != nil {
+		if err := opts.ApplySettings(dir, &opts); err != nil {
+			return Target{}, err
+		}
 	}
 	spec, err := containerSpec(dir, opts)
 	if err != nil {
@@ -194,29 +207,67 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err := ports.CheckFree(opts.Ports, opts.PortsSource); err != nil {
 		return Target{}, err
 	}
-	deadline := time.Now().Add(60 * time.Second)
+	published := spec // what the gateway publishes for a confined environment
+	confine(&spec, opts)
+	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
+	if err != nil {
+		return Target{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
+	}
+	envMounts, err := writeSessionEnv(opts.Env, spec.Name, sessionEnvironment(imageEnv, spec.Env))
+	if err != nil {
+		return Target{}, err
+	}
+	spec.Mounts = append(spec.Mounts, envMounts...)
+	release, err := lockName(ctx, opts.Env, spec.Name)
+	if err != nil {
+		return Target{}, err
+	}
+	defer release()
+	faultPoint(opts.Env, "locked")
+	deadline := time.Now().Add(30 * time.Second)
 	for {
-		c, err := create(ctx, eng, spec, opts)
-		if err == nil {
-			fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
+		c, err := eng.InspectName(ctx, spec.Name)
+		switch {
+		case errors.Is(err, engine.ErrNotFound):
+			c, err := create(ctx, eng, spec, published, opts)
+			if err == nil {
+				fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
+				t, _, err := targetFor(c, dir)
+				return t, err
+			}
+			if pe := (*PortError)(nil); errors.As(err, &pe) {
+				pe.Source = portSource(opts)
+			}
+			if !errors.Is(err, engine.ErrNameInUse) {
+				return Target{}, err
+			}
+			// Taken between the look and the create, by a devenv that does
+			// not share our lock: look again.
+		case err != nil:
+			return Target{}, err
+		case !c.Devenv():
+			return Target{}, &ForeignContainerError{Name: c.Name}
+		case c.Running():
 			t, _, err := targetFor(c, dir)
 			return t, err
+		case c.State == "paused":
+			return Target{}, fmt.Errorf("%s is paused: resume it with `docker unpause %s`, or remove it with `devenv stop %s`", c.Name, c.Name, c.Name)
+		case c.State != "removing":
+			// Created, exited or dead while we hold the start lock: an
+			// interrupted start or a finished one left it (see lock.go).
+			if err := eng.Remove(ctx, c.ID); err != nil {
+				return Target{}, err
+			}
+			fmt.Fprintf(opts.Warnings, "devenv: removed %s, which an interrupted start had left %s\n", c.Name, c.State)
+			continue
 		}
-		if pe := (*PortError)(nil); errors.As(err, &pe) {
-			pe.Source = portSource(opts)
+		if time.Now().After(deadline) {
+			return Target{}, fmt.Errorf("%s is still being removed after 30 s: try again, or see `docker inspect %s`", spec.Name, spec.Name)
 		}
-		if !errors.Is(err, engine.ErrNameInUse) {
-			return Target{}, err
-		}
-		// Someone else holds the name: another devenv starting the same
-		// project, or an old environment still being removed.
-		c, err = awaitOther(ctx, eng, spec.Name, deadline)
-		if err != nil {
-			return Target{}, err
-		}
-		if c.Running() {
-			t, _, err := targetFor(c, dir)
-			return t, err
+		select {
+		case <-ctx.Done():
+			return Target{}, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
@@ -230,9 +281,8 @@ func orNone(s string) string {
 
 // create creates and starts the container; when starting fails it removes
 // what it created, so a failed start leaves nothing behind.
-func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, opts Options) (engine.Container, error) {
-	published := spec
-	confine(&spec, opts)
+func create(ctx context.Context, eng *engine.Client, spec, published engine.ContainerSpec, opts Options) (engine.Container, error) {
+	getenv := opts.Env
 	if opts.Egress.Enforced() {
 		if err := prepareNetwork(ctx, eng, spec, opts); err != nil {
 			return engine.Container{}, err
@@ -242,6 +292,7 @@ func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, 
 	if err != nil {
 		return engine.Container{}, err
 	}
+	faultPoint(getenv, "created")
 	if opts.Egress.Enforced() {
 		err = startGateway(ctx, eng, spec, published, opts)
 	}
@@ -270,38 +321,8 @@ func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, 
 		}
 		return engine.Container{}, fmt.Errorf("start %s: %w", spec.Name, err)
 	}
+	faultPoint(getenv, "started")
 	return eng.Inspect(ctx, id)
-}
-
-// awaitOther waits until the container holding name runs, or is gone so
-// the caller can create it, or is ours but dead so it can be cleared.
-func awaitOther(ctx context.Context, eng *engine.Client, name string, deadline time.Time) (engine.Container, error) {
-	for {
-		c, err := eng.Inspect(ctx, name)
-		switch {
-		case errors.Is(err, engine.ErrNotFound):
-			return engine.Container{}, nil
-		case err != nil:
-			return engine.Container{}, err
-		case !c.Devenv():
-			return engine.Container{}, &ForeignContainerError{Name: name}
-		case c.Running():
-			return c, nil
-		case c.State == "exited" || c.State == "dead":
-			if err := eng.Remove(ctx, c.ID); err != nil {
-				return engine.Container{}, err
-			}
-			return engine.Container{}, nil
-		}
-		if time.Now().After(deadline) {
-			return engine.Container{}, fmt.Errorf("%s stayed %q for a minute: stop it with `devenv stop %s` and try again", name, c.State, name)
-		}
-		select {
-		case <-ctx.Done():
-			return engine.Container{}, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }
 
 // containerSpec is the one description of a devenv container.
@@ -319,7 +340,9 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 	mounts := []engine.Mount{{Source: dir, Target: id.Workspace}}
 	mounts = append(mounts, volumeMounts()...)
 	mounts = append(mounts, configMounts(home)...)
-	env := []string{}
+	// Sessions can tell where they are; writeSessionEnv hands these on to
+	// SSH sessions and login shells.
+	env := []string{"DEVENV_NAME=" + name, "DEVENV_PROJECT=" + id.Label}
 	if sock := opts.Env("SSH_AUTH_SOCK"); sock != "" {
 		if info, err := os.Stat(sock); err == nil && info.Mode()&os.ModeSocket != 0 {
 			mounts = append(mounts, engine.Mount{Source: sock, Target: "/ssh-agent"})
@@ -332,7 +355,7 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 		return engine.ContainerSpec{}, err
 	}
 	mounts = append(mounts, ssh.mounts...)
-	labels := map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image}
+	labels := map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image, WorkspaceLabel: workspaceID(dir)}
 	if len(opts.Ports) > 0 {
 		labels[ports.Label] = ports.FormatLabel(opts.Ports)
 	}
@@ -412,28 +435,6 @@ func checkImage(ctx context.Context, eng *engine.Client, image, dir string) erro
 		fix = fmt.Sprintf("build it with `devenv build --project %s`", dir)
 	}
 	return &ImageMissingError{Image: image, Fix: fix}
-}
-
-// ByName returns the running environment called name, with its workspace as
-// the working directory; ok is false when no container has that name. A
-// container that exists but lacks devenv=true is an error.
-func ByName(ctx context.Context, eng *engine.Client, name string) (Target, bool, error) {
-	c, err := eng.InspectName(ctx, name)
-	switch {
-	case errors.Is(err, engine.ErrNotFound):
-		return Target{}, false, nil
-	case err != nil:
-		return Target{}, false, err
-	case !c.Devenv():
-		return Target{}, false, &ForeignContainerError{Name: c.Name}
-	case !c.Running():
-		return Target{}, false, nil
-	}
-	_, dst, ok := workspaceOf(c)
-	if !ok {
-		dst = project.WorkspaceRoot
-	}
-	return Target{Container: c, WorkDir: dst}, true, nil
 }
 
 // WorkspacePath is the host path of the project an environment serves.
