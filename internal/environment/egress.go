@@ -53,7 +53,7 @@ func prepareNetwork(ctx context.Context, eng *engine.Client, spec engine.Contain
 func startGateway(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, published engine.ContainerSpec, opts Options) error {
 	name := egress.GatewayName(spec.Name)
 	switch old, err := eng.Inspect(ctx, name); {
-	case err == nil && (!old.Devenv() || old.Labels[egress.GatewayLabel] != spec.Name):
+	case err == nil && !isGatewayOf(old, spec.Name):
 		return &ForeignContainerError{Name: name}
 	case err == nil:
 		if err := eng.Remove(ctx, old.ID); err != nil {
@@ -112,10 +112,16 @@ func stopGateway(ctx context.Context, eng *engine.Client, c engine.Container) {
 	if name == "" {
 		return
 	}
-	if g, err := eng.Inspect(ctx, name); err == nil && g.Devenv() && g.Labels[egress.GatewayLabel] == c.Name {
+	if g, err := eng.Inspect(ctx, name); err == nil && isGatewayOf(g, c.Name) {
 		eng.Stop(ctx, g.ID, time.Second)
 	}
 	eng.RemoveNetwork(ctx, egress.NetworkName(c.Name))
+}
+
+// isGatewayOf reports whether g is the gateway devenv made for env; only
+// such a container is ever replaced or stopped as one.
+func isGatewayOf(g engine.Container, env string) bool {
+	return g.Labels[engine.DevenvLabel] == "true" && g.Labels[egress.GatewayLabel] == env
 }
 
 func removeQuietly(ctx context.Context, eng *engine.Client, id string) {
