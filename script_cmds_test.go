@@ -235,13 +235,16 @@ func (d *docker) cmdInspect(ts *testscript.TestScript, neg bool, args []string) 
 	fmt.Fprintf(&b, "name %s\nstate %s\nuser %s\ninit %t\nssh %s\n", c.Name, c.State, c.User, c.Init, c.SSHAddress())
 	var labels []string
 	for k, v := range c.Labels {
-		if k == "devenv" || strings.HasPrefix(k, "devenv.") && k != "devenv.inputs" {
+		if k == "devenv" || strings.HasPrefix(k, "devenv.") && k != "devenv.inputs" && k != "devenv.settings" {
 			labels = append(labels, "label "+k+"="+v)
 		}
 	}
 	sort.Strings(labels)
 	for _, l := range labels {
 		b.WriteString(l + "\n")
+	}
+	if l := c.Limits; l != (engine.Limits{}) {
+		fmt.Fprintf(&b, "limits cpus=%g memory=%d pids=%d\n", l.CPUs, l.Memory, l.Pids)
 	}
 	socket := "none"
 	mounts := append([]engine.Mount(nil), c.Mounts...)

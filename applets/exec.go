@@ -21,6 +21,9 @@ piped stdin is passed on, and devenv exits with CMD's exit code.
 Flags:
   --port N     publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)
   --name NAME  container name to use instead of devenv-<parent>-<basename>
+  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
+  --memory M   limit memory when starting, such as 4g (setting memory)
+  --pids N     limit processes when starting (setting pids)
 `,
 	run: runExec,
 }

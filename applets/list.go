@@ -36,6 +36,7 @@ type listEntry struct {
 	Status  string     `json:"status"`
 	Started string     `json:"started"`
 	Image   string     `json:"image"`
+	Limits  *limits    `json:"limits,omitempty"` // --format json only
 	Ports   []listPort `json:"ports"`
 }
 
@@ -97,6 +98,12 @@ func runList(ctx context.Context, c *call) error {
 			}
 			image = ref
 		}
+		switch {
+		case environment.Orphaned(ct):
+			status = "orphaned"
+		case environment.SettingsStale(ct, environment.Getenv(c.env)):
+			status = "stale"
+		}
 		entries = append(entries, listEntry{
 			Name:    ct.Name,
 			Project: ct.Labels[environment.ProjectLabel],
@@ -115,6 +122,9 @@ func runList(ctx context.Context, c *call) error {
 			fmt.Fprintln(out, e.Name)
 		}
 	case *format == "json":
+		if err := addLimits(ctx, eng, entries); err != nil {
+			return err
+		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(entries)

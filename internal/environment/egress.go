@@ -9,6 +9,8 @@ import (
 
 	"devenv/internal/egress"
 	"devenv/internal/engine"
+	"devenv/internal/ports"
+	"devenv/internal/settings"
 )
 
 // EgressLabel records an environment's egress policy at its start.
@@ -133,3 +135,38 @@ func removeQuietly(ctx context.Context, eng *engine.Client, id string) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// networkOptions takes the ports and [network] settings of a new
+// environment of the project at dir into opts, and checks them.
+func networkOptions(dir string, opts *Options, s settings.Settings) error {
+	opts.Ports = nil
+	seen := map[int]bool{}
+	for _, p := range s.Ports {
+		if seen[p.Host] {
+			return fmt.Errorf("host port %d is forwarded twice by %s: give each forward its own host port (\"HOST:PORT\")", p.Host, settingSource(dir, opts, "ports"))
+		}
+		seen[p.Host] = true
+		opts.Ports = append(opts.Ports, ports.Forward{Host: p.Host, Port: p.Container})
+	}
+	if len(opts.Ports) > 0 {
+		opts.PortsSource = settingSource(dir, opts, "ports")
+	}
+	opts.Egress = egress.Policy{Mode: s.Network.Egress, Allow: s.Network.Allow}
+	if err := opts.Egress.Validate(); err != nil {
+		return fmt.Errorf("%w (%s)", err, settingSource(dir, opts, "network.allow"))
+	}
+	return nil
+}
+
+// settingSource names where a key's value came from ("ports in FILE"),
+// for a message; only the few starts that use the key load it again.
+func settingSource(dir string, opts *Options, key string) string {
+	res, err := settings.Load(settings.Request{Getenv: opts.Env, ProjectDir: dir, Flags: opts.SettingFlags})
+	if err != nil {
+		return key
+	}
+	if src := res.Sources[key]; src.Where != "" {
+		return key + " in " + src.Where
+	}
+	return key
+}

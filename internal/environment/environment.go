@@ -18,6 +18,7 @@ import (
 	"devenv/internal/engine"
 	"devenv/internal/ports"
 	"devenv/internal/project"
+	"devenv/internal/settings"
 )
 
 // ProjectLabel carries <parent>/<basename> of the project an environment is for.
@@ -32,22 +33,19 @@ type Options struct {
 	Port     string // --port, as given; "" when absent
 	Env      Getenv
 	Warnings io.Writer // where notes such as "SSH: 127.0.0.1:PORT" go
+	// SettingFlags are settings given as flags (key → text, e.g. "cpus"
+	// from --cpus); they win over variables and files.
+	SettingFlags map[string]string
 	// PrepareImage makes sure the image a new environment needs exists,
 	// building it when it can; nil only checks that it exists.
 	PrepareImage func(ctx context.Context, image, dir string) error
 	// Ports are forwarded from the host's loopback for as long as a new
-	// environment runs (the ports setting); PortsSource names where they
-	// were set, for messages.
+	// environment runs; PortsSource names where they were set, for
+	// messages. Egress is what it may reach outside. Both come from the
+	// settings (networkOptions).
 	Ports       []ports.Forward
 	PortsSource string
-	// Egress is what a new environment may reach outside itself.
-	Egress egress.Policy
-	// StartNotes are printed to Warnings when a new environment starts
-	// (settings that were ignored, say).
-	StartNotes []string
-	// ApplySettings fills in, from the settings of the project at dir, the
-	// options above that shape a new environment; called only to start one.
-	ApplySettings func(dir string, opts *Options) error
+	Egress      egress.Policy
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -180,19 +178,19 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 			fmt.Fprintf(opts.Warnings, "devenv: --port %s ignored: %s already runs with SSH on %s\n",
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
+		warnSettingFlags(opts, target.Container.Name)
 		return target, nil
 	}
-	if opts.ApplySettings != nil {
-		if err := opts.ApplySettings(dir, &opts); err != nil {
-			return Target{}, err
-		}
-	}
-	spec, err := containerSpec(dir, opts)
+	set, err := startSettings(dir, opts)
 	if err != nil {
 		return Target{}, err
 	}
-	for _, note := range opts.StartNotes {
-		fmt.Fprintln(opts.Warnings, note)
+	if err := networkOptions(dir, &opts, set); err != nil {
+		return Target{}, err
+	}
+	spec, err := containerSpec(dir, opts, set)
+	if err != nil {
+		return Target{}, err
 	}
 	prepare := opts.PrepareImage
 	if prepare == nil {
@@ -326,7 +324,7 @@ func create(ctx context.Context, eng *engine.Client, spec, published engine.Cont
 }
 
 // containerSpec is the one description of a devenv container.
-func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
+func containerSpec(dir string, opts Options, set settings.Settings) (engine.ContainerSpec, error) {
 	id := project.Identify(dir)
 	port, err := sshPort(opts)
 	if err != nil {
@@ -349,7 +347,7 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 			env = append(env, "SSH_AUTH_SOCK=/ssh-agent")
 		}
 	}
-	image := imageFor(dir, id, opts.Env)
+	image := imageFor(dir, id, set.Image)
 	ssh, err := prepareSSH(name, opts)
 	if err != nil {
 		return engine.ContainerSpec{}, err
@@ -359,7 +357,7 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 	if len(opts.Ports) > 0 {
 		labels[ports.Label] = ports.FormatLabel(opts.Ports)
 	}
-	return engine.ContainerSpec{
+	spec := engine.ContainerSpec{
 		Name:     name,
 		Image:    image,
 		Hostname: id.Hostname,
@@ -373,7 +371,9 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 		SSHPort:  port,
 		Publish:  relayBindings(opts.Ports),
 		Sysctls:  loopbackIPv6,
-	}, nil
+	}
+	applySettings(&spec, set)
+	return spec, nil
 }
 
 // mainProcess starts sshd (as root, through the image's sudo, so it can
@@ -414,13 +414,13 @@ func portSource(opts Options) string {
 }
 
 // imageFor picks the project's own image when it has a .devenv/Dockerfile,
-// else DEVENV_IMAGE or the default devenv image.
-func imageFor(dir string, id project.Identity, getenv Getenv) string {
+// else the image setting (or DEVENV_IMAGE) or the default devenv image.
+func imageFor(dir string, id project.Identity, setting string) string {
 	if _, err := os.Stat(filepath.Join(dir, ".devenv", "Dockerfile")); err == nil {
 		return id.ProjectImage()
 	}
-	if img := getenv("DEVENV_IMAGE"); img != "" {
-		return img
+	if setting != "" {
+		return setting
 	}
 	return project.DefaultImage
 }
