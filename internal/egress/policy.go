@@ -49,7 +49,7 @@ var hostName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-
 type DestinationError struct{ Entry, Why string }
 
 func (e *DestinationError) Error() string {
-	return fmt.Sprintf("network.allow entry %q %s: write a host (github.com), *.domain, an IP address or a CIDR, each with an optional :port", e.Entry, e.Why)
+	return fmt.Sprintf("entry %q %s: write a host (github.com), *.domain, an IP address or a CIDR, each with an optional :port", e.Entry, e.Why)
 }
 
 // ParseDestination reads one allow entry.
@@ -97,16 +97,17 @@ func ParseDestination(entry string) (Destination, error) {
 	return d, nil
 }
 
-// Validate checks a policy as the user wrote it.
+// Validate checks a policy as the user wrote it; its errors are about
+// network.allow.
 func (p Policy) Validate() error {
 	switch p.Mode {
 	case Open:
 		if len(p.Allow) > 0 {
-			return fmt.Errorf("network.allow is set but network.egress is \"open\", which allows everything: set egress = \"allowlist\" to use the list, or remove allow")
+			return fmt.Errorf("is set but network.egress is \"open\", which allows everything: set egress = \"allowlist\" to use the list, or remove allow")
 		}
 	case Allowlist, None:
 	default:
-		return fmt.Errorf("network.egress %q is not a policy: use \"open\", \"allowlist\" or \"none\"", p.Mode)
+		return fmt.Errorf("network.egress %q is not a policy: use \"open\", \"allowlist\" or \"none\"", p.Mode) // the settings refuse it first
 	}
 	for _, entry := range p.Allow {
 		if _, err := ParseDestination(entry); err != nil {

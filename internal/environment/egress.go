@@ -143,30 +143,33 @@ func networkOptions(dir string, opts *Options, s settings.Settings) error {
 	seen := map[int]bool{}
 	for _, p := range s.Ports {
 		if seen[p.Host] {
-			return fmt.Errorf("host port %d is forwarded twice by %s: give each forward its own host port (\"HOST:PORT\")", p.Host, settingSource(dir, opts, "ports"))
+			return settingError(dir, opts, "ports", fmt.Sprintf("host port %d is forwarded twice: give each forward its own host port (\"HOST:PORT\")", p.Host))
 		}
 		seen[p.Host] = true
 		opts.Ports = append(opts.Ports, ports.Forward{Host: p.Host, Port: p.Container})
 	}
 	if len(opts.Ports) > 0 {
-		opts.PortsSource = settingSource(dir, opts, "ports")
+		opts.PortsSource = "ports in " + settingSource(dir, opts, "ports")
 	}
 	opts.Egress = egress.Policy{Mode: s.Network.Egress, Allow: s.Network.Allow}
 	if err := opts.Egress.Validate(); err != nil {
-		return fmt.Errorf("%w (%s)", err, settingSource(dir, opts, "network.allow"))
+		return settingError(dir, opts, "network.allow", err.Error())
 	}
 	return nil
 }
 
-// settingSource names where a key's value came from ("ports in FILE"),
-// for a message; only the few starts that use the key load it again.
+// settingError is bad input in the setting key: a settings error, as the
+// settings package reports its own.
+func settingError(dir string, opts *Options, key, problem string) error {
+	return &settings.Error{File: settingSource(dir, opts, key), Key: key, Problem: problem}
+}
+
+// settingSource is the file (or variable) a key's value came from; only
+// the few starts that use the key load the settings again to say it.
 func settingSource(dir string, opts *Options, key string) string {
 	res, err := settings.Load(settings.Request{Getenv: opts.Env, ProjectDir: dir, Flags: opts.SettingFlags})
 	if err != nil {
-		return key
+		return ""
 	}
-	if src := res.Sources[key]; src.Where != "" {
-		return key + " in " + src.Where
-	}
-	return key
+	return res.Sources[key].Where
 }
