@@ -30,11 +30,11 @@ func TestValidate(t *testing.T) {
 }
 
 func TestSquidConfigDeniesLast(t *testing.T) {
-	conf, err := SquidConfig(Policy{Mode: Allowlist, Allow: []string{"a.com:443", "*.b.org"}})
+	conf, err := SquidConfig(Policy{Mode: Allowlist, Allow: []string{"a.com:443", "*.b.org"}}, []string{"172.20.0.0/16"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"acl dest0 dstdomain -n a.com\nacl port0 port 443\nhttp_access allow dest0 port0\n", `acl dest1 dstdom_regex -n -i \.b\.org$`} {
+	for _, want := range []string{"acl inside src 172.20.0.0/16\nhttp_access deny !inside\n", "acl dest0 dstdomain -n a.com\nacl port0 port 443\nhttp_access allow dest0 port0\n", `acl dest1 dstdom_regex -n -i \.b\.org$`} {
 		if !strings.Contains(conf, want) {
 			t.Errorf("config lacks %q:\n%s", want, conf)
 		}
@@ -42,7 +42,7 @@ func TestSquidConfigDeniesLast(t *testing.T) {
 	if !strings.HasSuffix(conf, "http_access deny all\n") {
 		t.Errorf("config does not end by refusing everything else:\n%s", conf)
 	}
-	none, _ := SquidConfig(Policy{Mode: None, Allow: []string{"a.com"}})
+	none, _ := SquidConfig(Policy{Mode: None, Allow: []string{"a.com"}}, nil)
 	if strings.Contains(none, "http_access allow") {
 		t.Errorf("none allows something:\n%s", none)
 	}

@@ -60,10 +60,11 @@ exec perl -e '
 const SSHRelayPort = 22
 
 // GatewayCommand is the gateway's main process for env with policy p and
-// the ports setting's forwards: the gateway's SSHRelayPort leads to the
+// the ports setting's forwards, serving proxy clients from the ranges in
+// clients: the gateway's SSHRelayPort leads to the
 // environment's sshd, its RelayPort(i) to the environment's own relay.
-func GatewayCommand(env string, p Policy, forwards []ports.Forward) ([]string, error) {
-	conf, err := SquidConfig(p)
+func GatewayCommand(env string, p Policy, clients []string, forwards []ports.Forward) ([]string, error) {
+	conf, err := SquidConfig(p, clients)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package egress
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"strings"
 )
@@ -19,8 +20,10 @@ const logFormat = "%ts %Ss %>Hs %rm %>rd %>rP"
 // SquidConfig is the whole of Squid's configuration for p: no cache, no
 // rule but p's, everything else refused. Hosts and IPs are matched as
 // written (-n): Squid never resolves a name to decide, so a refused name is
-// not even looked up.
-func SquidConfig(p Policy) (string, error) {
+// not even looked up. Only clients from the ranges in clients (the
+// environment's internal network) are served, not the gateway's neighbours
+// on the outside network.
+func SquidConfig(p Policy, clients []string) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, `http_port %d
 pid_filename /run/squid.pid
@@ -35,6 +38,14 @@ via off
 forwarded_for delete
 httpd_suppress_version_string on
 `, ProxyPort, logFormat, AccessLog)
+	for _, c := range clients {
+		if _, _, err := net.ParseCIDR(c); err != nil {
+			return "", fmt.Errorf("client range %q: %w", c, err)
+		}
+	}
+	if len(clients) > 0 {
+		fmt.Fprintf(&b, "acl inside src %s\nhttp_access deny !inside\n", strings.Join(clients, " "))
+	}
 	if p.Mode == Allowlist {
 		for i, entry := range p.Allow {
 			d, err := ParseDestination(entry)

@@ -62,3 +62,20 @@ func (c *Client) ConnectNetwork(ctx context.Context, networkName, containerID st
 	}
 	return nil
 }
+
+// NetworkSubnets lists the address ranges of a network.
+func (c *Client) NetworkSubnets(ctx context.Context, name string) ([]string, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	n, err := c.api.NetworkInspect(ctx, name, network.InspectOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("inspect network %s: %w", name, c.wrap(err))
+	}
+	var subnets []string
+	for _, cfg := range n.IPAM.Config {
+		if cfg.Subnet != "" {
+			subnets = append(subnets, cfg.Subnet)
+		}
+	}
+	return subnets, nil
+}

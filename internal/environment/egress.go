@@ -64,7 +64,11 @@ func startGateway(ctx context.Context, eng *engine.Client, spec engine.Container
 	case !errors.Is(err, engine.ErrNotFound):
 		return err
 	}
-	cmd, err := egress.GatewayCommand(spec.Name, opts.Egress, opts.Ports)
+	clients, err := eng.NetworkSubnets(ctx, spec.Network)
+	if err != nil {
+		return err
+	}
+	cmd, err := egress.GatewayCommand(spec.Name, opts.Egress, clients, opts.Ports)
 	if err != nil {
 		return err
 	}
