@@ -207,15 +207,6 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	}
 	published := spec // what the gateway publishes for a confined environment
 	confine(&spec, opts)
-	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
-	if err != nil {
-		return Target{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
-	}
-	envMounts, err := writeSessionEnv(opts.Env, spec.Name, sessionEnvironment(imageEnv, spec.Env))
-	if err != nil {
-		return Target{}, err
-	}
-	spec.Mounts = append(spec.Mounts, envMounts...)
 	release, err := lockName(ctx, opts.Env, spec.Name)
 	if err != nil {
 		return Target{}, err
@@ -281,6 +272,17 @@ func orNone(s string) string {
 // what it created, so a failed start leaves nothing behind.
 func create(ctx context.Context, eng *engine.Client, spec, published engine.ContainerSpec, opts Options) (engine.Container, error) {
 	getenv := opts.Env
+	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
+	if err != nil {
+		return engine.Container{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
+	}
+	// Written under the start lock: no other start of this name rewrites
+	// them meanwhile.
+	envMounts, err := writeSessionEnv(getenv, spec.Name, sessionEnvironment(imageEnv, spec.Env))
+	if err != nil {
+		return engine.Container{}, err
+	}
+	spec.Mounts = append(spec.Mounts, envMounts...)
 	if opts.Egress.Enforced() {
 		if err := prepareNetwork(ctx, eng, spec, opts); err != nil {
 			return engine.Container{}, err
