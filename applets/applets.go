@@ -53,6 +53,8 @@ var table = []applet{
 	sshApplet,
 	sshConfigApplet,
 	sshProxyApplet,
+	portApplet,
+	egressApplet,
 	listApplet,
 	stopApplet,
 	buildApplet,

@@ -50,6 +50,8 @@ func specs(src Sources, commands []string) map[string]Command {
 		"config":     {Flags: []Flag{{"format", predict.Set{"text", "json"}}}, Args: first(dirs())},
 		"ssh-config": {Flags: []Flag{{"write", nil}, {"proxy", nil}}},
 		"ssh-proxy":  {Args: first(environments)},
+		"port":       {Args: first(targets(src))},
+		"egress":     {Flags: []Flag{{"format", predict.Set{"table", "json"}}}, Args: first(targets(src))},
 		"build": {Flags: []Flag{
 			{"stage", predict.Set{"base", "devenv"}},
 			{"tool", from(src.Tools)},
