@@ -32,12 +32,17 @@ func Build(ctx context.Context, eng *engine.Client, plan Plan, opts Options) err
 		dockerfile = plan.DockerfileIn
 	}
 	view := newProgress(opts.Out, opts.Live, plan.Latest())
+	labels := map[string]string{}
+	for k, v := range plan.Labels {
+		labels[k] = v
+	}
+	labels[engine.DevenvLabel], labels[InputsLabel] = "true", plan.Inputs
 	_, err := eng.Build(ctx, engine.BuildSpec{
 		Context:    pr,
 		Dockerfile: dockerfile,
 		Tags:       plan.Tags(time.Now()),
 		Args:       plan.Args,
-		Labels:     map[string]string{engine.DevenvLabel: "true", InputsLabel: plan.Inputs},
+		Labels:     labels,
 		Target:     plan.Target,
 		NoCache:    opts.NoCache,
 		Pull:       opts.Pull,

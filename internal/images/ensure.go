@@ -16,6 +16,12 @@ type Builder struct {
 	Engine  *engine.Client
 	Context fs.FS
 	Options Options
+	// Pins are the user's tool versions (tool name → version), which
+	// override the Dockerfiles' defaults in every build.
+	Pins map[string]string
+	// HasVersion, when set, asks a tool's source whether it has a version;
+	// a pin it says no to is refused before anything is built.
+	HasVersion func(ctx context.Context, t Tool, version string) error
 }
 
 // MissingError: an image is needed, is missing, and devenv cannot build it.
@@ -36,8 +42,13 @@ func (b Builder) planFor(ref string) (Plan, bool, error) {
 	return Plan{}, false, nil
 }
 
-// Build builds plan after whatever it needs that is missing.
+// Build builds plan, with the user's pins, after whatever it needs that is
+// missing. A pin that cannot be built is refused before anything is.
 func (b Builder) Build(ctx context.Context, plan Plan) error {
+	plan, err := b.pinned(ctx, plan)
+	if err != nil {
+		return err
+	}
 	for _, need := range plan.Needs {
 		if err := b.EnsureExists(ctx, need); err != nil {
 			return err
@@ -117,4 +128,35 @@ func (b Builder) Prepare(ctx context.Context, ref, dir string, noBuild bool) err
 		return &MissingError{Image: ref, Fix: "build it with `devenv build`"}
 	}
 	return &MissingError{Image: ref, Fix: "build it, or unset DEVENV_IMAGE to use devenv's own image"}
+}
+
+// pinned applies the user's pins to plan after checking all of them: each
+// names a tool that can be pinned, and the source has the versions the
+// plan would install that devenv did not pin itself.
+func (b Builder) pinned(ctx context.Context, plan Plan) (Plan, error) {
+	if len(b.Pins) == 0 || len(plan.Tools) == 0 {
+		return plan, nil
+	}
+	tools, err := Tools(b.Context)
+	if err != nil {
+		return Plan{}, err
+	}
+	if err := CheckPins(tools, b.Pins); err != nil {
+		return Plan{}, err
+	}
+	plan, err = plan.WithPins(b.Pins)
+	if err != nil {
+		return Plan{}, err
+	}
+	if b.HasVersion != nil {
+		user := UserPins(plan.Tools, b.Pins)
+		for _, t := range plan.Tools {
+			if v, ok := user[t.Name]; ok {
+				if err := b.HasVersion(ctx, t, v); err != nil {
+					return Plan{}, err
+				}
+			}
+		}
+	}
+	return plan, nil
 }
