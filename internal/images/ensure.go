@@ -16,9 +16,9 @@ type Builder struct {
 	Engine  *engine.Client
 	Context fs.FS
 	Options Options
-	// Pins are the user's tool versions (tool name → version), which
-	// override the Dockerfiles' defaults in every build.
-	Pins map[string]string
+	// Pins reads the user's tool versions (tool name → version), which
+	// override the Dockerfiles' defaults in every build; nil means none.
+	Pins func() (map[string]string, error)
 	// HasVersion, when set, asks a tool's source whether it has a version;
 	// a pin it says no to is refused before anything is built.
 	HasVersion func(ctx context.Context, t Tool, version string) error
@@ -134,22 +134,26 @@ func (b Builder) Prepare(ctx context.Context, ref, dir string, noBuild bool) err
 // names a tool that can be pinned, and the source has the versions the
 // plan would install that devenv did not pin itself.
 func (b Builder) pinned(ctx context.Context, plan Plan) (Plan, error) {
-	if len(b.Pins) == 0 || len(plan.Tools) == 0 {
+	if b.Pins == nil || len(plan.Tools) == 0 {
 		return plan, nil
+	}
+	pins, err := b.Pins()
+	if err != nil || len(pins) == 0 {
+		return plan, err
 	}
 	tools, err := Tools(b.Context)
 	if err != nil {
 		return Plan{}, err
 	}
-	if err := CheckPins(tools, b.Pins); err != nil {
+	if err := CheckPins(tools, pins); err != nil {
 		return Plan{}, err
 	}
-	plan, err = plan.WithPins(b.Pins)
+	plan, err = plan.WithPins(pins)
 	if err != nil {
 		return Plan{}, err
 	}
 	if b.HasVersion != nil {
-		user := UserPins(plan.Tools, b.Pins)
+		user := UserPins(plan.Tools, pins)
 		for _, t := range plan.Tools {
 			if v, ok := user[t.Name]; ok {
 				if err := b.HasVersion(ctx, t, v); err != nil {
