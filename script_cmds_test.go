@@ -38,6 +38,10 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"dockerd":       d.cmdDockerd,
 		"containerid":   d.cmdContainerID,
 		"rmi":           d.cmdRmi,
+		// the tool-version scenarios', in tools_cmds_test.go
+		"imagelabel": d.cmdImageLabel,
+		"imageid":    d.cmdImageID,
+		"needreach":  cmdNeedReach,
 	}
 }
 

@@ -118,13 +118,7 @@ func runUpdate(ctx context.Context, c *call) error {
 		updated[k] = v
 	}
 	for _, r := range rows {
-		// A pin equal to devenv's own is left out: the tool then follows
-		// devenv's pin again when a newer devenv raises it.
-		if r.Newest == r.Tool.Version.Default {
-			delete(updated, r.Tool.Name)
-		} else {
-			updated[r.Tool.Name] = r.Newest
-		}
+		updated[r.Tool.Name] = r.Newest
 	}
 	if behind == 0 {
 		fmt.Fprintf(c.stdio.Out, "%s is current\n", ref)
