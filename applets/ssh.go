@@ -120,7 +120,7 @@ func sshArgv(store sshkeys.Store, t environment.Target, passthrough []string, ag
 	case len(command) > 0:
 		command = []string{"cd " + shellWord(t.WorkDir) + " && " + strings.Join(command, " ")}
 	default:
-		command = []string{"cd " + shellWord(t.WorkDir) + ` && exec "${SHELL:-/bin/sh}" -l`}
+		command = []string{"cd " + shellWord(t.WorkDir) + " && exec $SHELL -l"}
 		if tty {
 			argv = append(argv, "-t")
 		}
@@ -180,9 +180,36 @@ func wantsSession(options []string) bool {
 	return true
 }
 
-// shellWord quotes s for a POSIX shell.
+// shellWord quotes s for whichever shell is devuser's login shell, which
+// runs the remote command: outside single quotes, \' and \\ mean a quote
+// and a backslash in sh, bash, zsh and fish alike; inside them fish reads
+// both as escapes, so they never stand inside.
 func shellWord(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	var b strings.Builder
+	quoted := false
+	for _, r := range s {
+		if r == '\'' || r == '\\' {
+			if quoted {
+				b.WriteByte('\'')
+				quoted = false
+			}
+			b.WriteByte('\\')
+			b.WriteRune(r)
+			continue
+		}
+		if !quoted {
+			b.WriteByte('\'')
+			quoted = true
+		}
+		b.WriteRune(r)
+	}
+	if quoted {
+		b.WriteByte('\'')
+	}
+	if b.Len() == 0 {
+		return "''"
+	}
+	return b.String()
 }
 
 // sshReady checks that an SSH client of devenv's can log in to c and

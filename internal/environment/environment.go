@@ -276,7 +276,8 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 	mounts := []engine.Mount{{Source: dir, Target: id.Workspace}}
 	mounts = append(mounts, volumeMounts()...)
 	mounts = append(mounts, configMounts(home)...)
-	env := []string{}
+	// Sessions can tell where they are; mainProcess hands these on to SSH.
+	env := []string{"DEVENV_NAME=" + name, "DEVENV_PROJECT=" + id.Label}
 	if sock := opts.Env("SSH_AUTH_SOCK"); sock != "" {
 		if info, err := os.Stat(sock); err == nil && info.Mode()&os.ModeSocket != 0 {
 			mounts = append(mounts, engine.Mount{Source: sock, Target: "/ssh-agent"})
@@ -304,18 +305,52 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 	}, nil
 }
 
-// mainProcess starts sshd (as root, through the image's sudo, so it can
-// switch to devuser per login) and then idles; the init process (Init: true)
-// reaps zombies and forwards the stop signal, so stop is immediate.
-// devenv's host key is named first with -h: sshd presents the first key of
-// each type, and devenv's known_hosts pins that one.
-var mainProcess = []string{"/bin/sh", "-c", `sudo -n /bin/sh -c '
+// mainProcess writes the session environment (see sessionEnvironment),
+// starts sshd (as root, through the image's sudo, so it can switch to
+// devuser per login) and then idles; the init process (Init: true) reaps
+// zombies and forwards the stop signal, so stop is immediate. devenv's host
+// key is named first with -h: sshd presents the first key of each type, and
+// devenv's known_hosts pins that one.
+var mainProcess = []string{"/bin/sh", "-c", `env -0 | sudo -n /usr/bin/perl -e "$1" /etc/devenv ||
+  echo "devenv: the session environment was not written; SSH sessions will lack PATH and DEVENV_*" >&2
+sudo -n /bin/sh -c '
   test -s /etc/devenv/ssh_host_ed25519_key || test -s /etc/ssh/ssh_host_ed25519_key ||
     ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key
   test -s /etc/devenv/ssh_host_ed25519_key && set -- -h /etc/devenv/ssh_host_ed25519_key
   mkdir -p /run/sshd && exec /usr/sbin/sshd "$@" -E /var/log/sshd.log' ||
   echo "devenv: sshd did not start; SSH into this environment will not work" >&2
-exec sleep infinity`}
+exec sleep infinity`, "devenv-main", sessionEnvironment}
+
+// sessionEnvironment is a Perl program (perl-base is Essential in Debian)
+// that the main process runs as root with its own environment on stdin,
+// as "env -0" prints it. A docker exec inherits the container's variables,
+// but an SSH session starts from sshd's and a login shell from what
+// /etc/profile resets; so the variables are written once, root-owned, to
+// /etc/devenv/environment for sshd's pam_env and to environment.sh for
+// /etc/profile.d (see Dockerfile.base). pam_env cuts values at "#" and has
+// no escapes, so a value it cannot carry reaches login shells only.
+const sessionEnvironment = `use strict;
+my $dir = shift;
+my %own = map { $_ => 1 } qw(HOME HOSTNAME PWD OLDPWD SHLVL _ TERM USER LOGNAME SHELL MAIL);
+my ($pam, $sh) = ("", "");
+local $/ = "\0";
+while (my $kv = <STDIN>) {
+  chomp $kv;
+  my ($k, $v) = split /=/, $kv, 2;
+  next if !defined $v || $k !~ /^[A-Za-z_][A-Za-z0-9_]*$/ || $own{$k};
+  (my $q = $v) =~ s/'/'\\''/g;
+  $sh .= "export $k='$q'\n";
+  $pam .= "$k=$v\n" if $v !~ /[\n#\\"']/;
+}
+umask 022;
+for (["environment", $pam], ["environment.sh", $sh]) {
+  my ($name, $text) = @$_;
+  open(my $f, ">", "$dir/$name.new") or die "$dir/$name: $!\n";
+  print $f $text;
+  close($f) or die "$dir/$name: $!\n";
+  rename("$dir/$name.new", "$dir/$name") or die "$dir/$name: $!\n";
+}
+`
 
 // sshPort applies the precedence --port > DEVENV_SSH_PORT > automatic (0).
 func sshPort(opts Options) (int, error) {

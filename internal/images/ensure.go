@@ -49,12 +49,35 @@ func (b Builder) Build(ctx context.Context, plan Plan) error {
 	if err != nil {
 		return err
 	}
-	for _, need := range plan.Needs {
-		if err := b.EnsureExists(ctx, need); err != nil {
-			return err
-		}
+	plan, err = b.withNeeds(ctx, plan)
+	if err != nil {
+		return err
 	}
 	return Build(ctx, b.Engine, plan, b.Options)
+}
+
+// withNeeds builds what plan needs when it is missing and, for a project
+// plan, ties its inputs to the images its FROM names: rebuilding devenv's
+// image (or any other base) leaves the project image out of date too.
+func (b Builder) withNeeds(ctx context.Context, plan Plan) (Plan, error) {
+	for _, need := range plan.Needs {
+		if err := b.EnsureExists(ctx, need); err != nil {
+			return plan, err
+		}
+	}
+	if plan.ContextDir == "" {
+		return plan, nil
+	}
+	parts := []string{plan.Inputs}
+	for _, need := range plan.Needs {
+		id, err := b.Engine.ImageID(ctx, need)
+		if err != nil {
+			return plan, err
+		}
+		parts = append(parts, need+"="+id)
+	}
+	plan.Inputs = inputs([]byte(strings.Join(parts, "\x00")), nil)
+	return plan, nil
 }
 
 // EnsureExists builds ref when it is missing and devenv knows how.
@@ -81,6 +104,9 @@ func (b Builder) EnsureProject(ctx context.Context, dir, ref string) error {
 	if err != nil {
 		return err
 	}
+	if plan, err = b.withNeeds(ctx, plan); err != nil {
+		return err
+	}
 	label, err := b.Engine.ImageLabel(ctx, ref, InputsLabel)
 	switch {
 	case errors.Is(err, engine.ErrNotFound):
@@ -90,9 +116,9 @@ func (b Builder) EnsureProject(ctx context.Context, dir, ref string) error {
 	case label == plan.Inputs:
 		return nil
 	default:
-		fmt.Fprintf(b.Options.Out, "devenv: rebuilding %s (%s changed)\n", ref, ProjectDockerfile)
+		fmt.Fprintf(b.Options.Out, "devenv: rebuilding %s (%s or its base image changed)\n", ref, ProjectDockerfile)
 	}
-	return b.Build(ctx, plan)
+	return Build(ctx, b.Engine, plan, b.Options)
 }
 
 // Current reports whether the image a container runs is still what ref
