@@ -61,6 +61,7 @@ var table = []applet{
 	updateApplet,
 	newApplet,
 	volumesApplet,
+	configApplet,
 	initApplet,
 	promptApplet,
 	installApplet,

@@ -28,13 +28,14 @@ Flags:
 
 // listEntry is one environment in `devenv list --format json`.
 type listEntry struct {
-	Name    string `json:"name"`
-	Project string `json:"project"`
-	Path    string `json:"path"`
-	SSH     string `json:"ssh"`
-	Status  string `json:"status"`
-	Started string `json:"started"`
-	Image   string `json:"image"`
+	Name    string  `json:"name"`
+	Project string  `json:"project"`
+	Path    string  `json:"path"`
+	SSH     string  `json:"ssh"`
+	Status  string  `json:"status"`
+	Started string  `json:"started"`
+	Image   string  `json:"image"`
+	Limits  *limits `json:"limits,omitempty"` // --format json only
 }
 
 func runList(ctx context.Context, c *call) error {
@@ -71,6 +72,9 @@ func runList(ctx context.Context, c *call) error {
 			}
 			image = ref
 		}
+		if environment.SettingsStale(ct, environment.Getenv(c.env)) {
+			status = "stale"
+		}
 		entries = append(entries, listEntry{
 			Name:    ct.Name,
 			Project: ct.Labels[environment.ProjectLabel],
@@ -88,6 +92,9 @@ func runList(ctx context.Context, c *call) error {
 			fmt.Fprintln(out, e.Name)
 		}
 	case *format == "json":
+		if err := addLimits(ctx, eng, entries); err != nil {
+			return err
+		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(entries)

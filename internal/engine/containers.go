@@ -51,6 +51,7 @@ type Container struct {
 	Mounts  []Mount
 	Init    bool
 	User    string
+	Limits  Limits // from Inspect only
 	// Published is every published port ("22/tcp on 127.0.0.1:32768"),
 	// sorted; from Inspect only.
 	Published []string
@@ -150,6 +151,12 @@ func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error
 	if r.HostConfig != nil && r.HostConfig.Init != nil {
 		ct.Init = *r.HostConfig.Init
 	}
+	if r.HostConfig != nil {
+		ct.Limits = Limits{CPUs: float64(r.HostConfig.NanoCPUs) / 1e9, Memory: r.HostConfig.Memory}
+		if p := r.HostConfig.PidsLimit; p != nil && *p > 0 {
+			ct.Limits.Pids = *p
+		}
+	}
 	if r.NetworkSettings != nil {
 		for port, bindings := range r.NetworkSettings.Ports {
 			for _, b := range bindings {
@@ -183,6 +190,14 @@ type ContainerSpec struct {
 	Mounts   []Mount
 	SSHIP    string // host address to publish sshd on
 	SSHPort  int    // 0: the engine picks a free port
+	Limits   Limits
+}
+
+// Limits caps what a container may use; zero values mean no limit.
+type Limits struct {
+	CPUs   float64
+	Memory int64 // bytes
+	Pids   int64
 }
 
 // Create creates (but does not start) a container that removes itself when
@@ -200,6 +215,13 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		AutoRemove:   true,
 		Init:         &init,
 		PortBindings: nat.PortMap{sshPort: {{HostIP: spec.SSHIP, HostPort: hostPort}}},
+		Resources: container.Resources{
+			NanoCPUs: int64(spec.Limits.CPUs * 1e9),
+			Memory:   spec.Limits.Memory,
+		},
+	}
+	if spec.Limits.Pids != 0 {
+		hostConfig.Resources.PidsLimit = &spec.Limits.Pids
 	}
 	for _, m := range spec.Mounts {
 		t := mount.TypeBind

@@ -16,6 +16,7 @@ import (
 
 	"devenv/internal/engine"
 	"devenv/internal/project"
+	"devenv/internal/settings"
 )
 
 // ProjectLabel carries <parent>/<basename> of the project an environment is for.
@@ -162,7 +163,11 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 		}
 		return target, nil
 	}
-	spec, err := containerSpec(dir, opts)
+	set, err := startSettings(dir, opts)
+	if err != nil {
+		return Target{}, err
+	}
+	spec, err := containerSpec(dir, opts, set)
 	if err != nil {
 		return Target{}, err
 	}
@@ -262,7 +267,7 @@ func awaitOther(ctx context.Context, eng *engine.Client, name string, deadline t
 }
 
 // containerSpec is the one description of a devenv container.
-func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
+func containerSpec(dir string, opts Options, set settings.Settings) (engine.ContainerSpec, error) {
 	id := project.Identify(dir)
 	port, err := sshPort(opts)
 	if err != nil {
@@ -284,13 +289,13 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 			env = append(env, "SSH_AUTH_SOCK=/ssh-agent")
 		}
 	}
-	image := imageFor(dir, id, opts.Env)
+	image := imageFor(dir, id, set.Image)
 	ssh, err := prepareSSH(name, opts)
 	if err != nil {
 		return engine.ContainerSpec{}, err
 	}
 	mounts = append(mounts, ssh.mounts...)
-	return engine.ContainerSpec{
+	spec := engine.ContainerSpec{
 		Name:     name,
 		Image:    image,
 		Hostname: id.Hostname,
@@ -302,7 +307,9 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 		Mounts:   mounts,
 		SSHIP:    ssh.bind,
 		SSHPort:  port,
-	}, nil
+	}
+	applySettings(&spec, set)
+	return spec, nil
 }
 
 // mainProcess writes the session environment (see sessionEnvironment),
@@ -377,13 +384,13 @@ func portSource(opts Options) string {
 }
 
 // imageFor picks the project's own image when it has a .devenv/Dockerfile,
-// else DEVENV_IMAGE or the default devenv image.
-func imageFor(dir string, id project.Identity, getenv Getenv) string {
+// else the image setting (or DEVENV_IMAGE) or the default devenv image.
+func imageFor(dir string, id project.Identity, setting string) string {
 	if _, err := os.Stat(filepath.Join(dir, ".devenv", "Dockerfile")); err == nil {
 		return id.ProjectImage()
 	}
-	if img := getenv("DEVENV_IMAGE"); img != "" {
-		return img
+	if setting != "" {
+		return setting
 	}
 	return project.DefaultImage
 }
