@@ -13,6 +13,7 @@ import (
 
 	"devenv/internal/engine"
 	"devenv/internal/images"
+	"devenv/internal/settings"
 	"devenv/internal/toolpins"
 	"devenv/internal/toolversions"
 )
@@ -22,8 +23,27 @@ import (
 const lookupBudget = 5 * time.Second
 
 // toolPins is where the user's tool versions live: the [tools] versions
-// key of the user settings file.
-func (c *call) toolPins() toolpins.Store { return toolpins.UserFile(c.env) }
+// key of the user settings file, read by the settings package (which checks
+// it like every key) and rewritten, that one line only, by toolpins.
+func (c *call) toolPins() toolpins.Store { return settingsPins{c.env} }
+
+type settingsPins struct{ env Getenv }
+
+func (p settingsPins) Load() (map[string]string, error) {
+	res, err := settings.Load(settings.Request{Getenv: p.env})
+	if err != nil {
+		return nil, err
+	}
+	return res.Settings.Tools.Versions, nil
+}
+
+func (p settingsPins) Save(pins map[string]string) error {
+	path := settings.UserFile(p.env)
+	if path == "" {
+		return errors.New("cannot record the tool versions: neither XDG_CONFIG_HOME nor HOME is an absolute path")
+	}
+	return toolpins.File{Path: path}.Save(pins)
+}
 
 func (c *call) toolSources() *toolversions.Sources { return toolversions.FromEnv(c.env) }
 

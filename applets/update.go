@@ -76,7 +76,13 @@ func runUpdate(ctx context.Context, c *call) error {
 	if err != nil && !errors.Is(err, engine.ErrNotFound) {
 		return err
 	}
-	set := images.DefaultTools(tools)
+	set, err := c.defaultTools("")
+	if err != nil {
+		return err
+	}
+	if len(set) == 0 {
+		set = images.DefaultTools(tools)
+	}
 	if names := labels[images.ToolsLabel]; names != "" {
 		set = strings.Split(names, ",")
 	}

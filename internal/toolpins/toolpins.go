@@ -6,8 +6,8 @@
 // table of the user settings file. It reads and rewrites only that one
 // line and leaves every other line of the file as it is.
 //
-// It stands in for the settings package's [tools] versions key until that
-// package lands; Store is what the applets use, so the switch is one place.
+// The settings package reads the key (with the file's other keys); this
+// package only writes it, as `devenv update` records what it moved to.
 package toolpins
 
 import (
@@ -78,6 +78,11 @@ func (f File) Save(pins map[string]string) error {
 	lines := strings.Split(text, "\n")
 	if text == "" {
 		lines = nil
+	}
+	for _, l := range lines {
+		if m := tableHeader.FindStringSubmatch(l); m != nil && strings.TrimSpace(m[1]) == "tools.versions" {
+			return fmt.Errorf("%s writes the tool versions as a [tools.versions] table: make it one line under [tools], versions = { name = \"version\" }, so devenv can update it", f.Path)
+		}
 	}
 	switch i, tools := versionsLine(lines), toolsTable(lines); {
 	case i >= 0:
