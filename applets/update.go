@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -128,6 +129,9 @@ func runUpdate(ctx context.Context, c *call) error {
 	}
 	if behind == 0 {
 		fmt.Fprintf(c.stdio.Out, "%s is current\n", ref)
+		if maps.Equal(pins, updated) {
+			return nil
+		}
 		return store.Save(updated)
 	}
 	plan, err := images.DevenvPlan(buildFS, set)
