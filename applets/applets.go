@@ -65,6 +65,7 @@ var table = []applet{
 	initApplet,
 	promptApplet,
 	installApplet,
+	versionApplet,
 	helpApplet,
 }
 
@@ -113,6 +114,9 @@ func dispatch(argv []string) (applet, string, []string) {
 		if a, ok := lookup(name); ok && a.name != Program {
 			return a, base, argv
 		}
+	}
+	if len(argv) > 0 && argv[0] == "--version" {
+		return versionApplet, Program, argv[1:]
 	}
 	if len(argv) > 0 {
 		if a, ok := lookup(argv[0]); ok && a.name != Program {

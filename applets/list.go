@@ -72,7 +72,10 @@ func runList(ctx context.Context, c *call) error {
 			}
 			image = ref
 		}
-		if environment.SettingsStale(ct, environment.Getenv(c.env)) {
+		switch {
+		case environment.Orphaned(ct):
+			status = "orphaned"
+		case environment.SettingsStale(ct, environment.Getenv(c.env)):
 			status = "stale"
 		}
 		entries = append(entries, listEntry{

@@ -41,6 +41,9 @@ becomes devenv's. Without a command you get a login shell there.
 Flags:
   --port N     publish SSH on N when starting (default: $DEVENV_SSH_PORT, else automatic)
   --name NAME  container name to use instead of devenv-<parent>-<basename>
+  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
+  --memory M   limit memory when starting, such as 4g (setting memory)
+  --pids N     limit processes when starting (setting pids)
 `,
 	run: runSSH,
 }

@@ -11,7 +11,7 @@ import (
 // startSettings loads the settings a new environment for the project at dir
 // starts with and prints the warnings for ignored project keys, one line each.
 func startSettings(dir string, opts Options) (settings.Settings, error) {
-	res, err := settings.Load(settings.Request{Getenv: opts.Env, ProjectDir: dir})
+	res, err := settings.Load(settings.Request{Getenv: opts.Env, ProjectDir: dir, Flags: opts.SettingFlags})
 	if err != nil {
 		return settings.Settings{}, err
 	}
@@ -19,6 +19,18 @@ func startSettings(dir string, opts Options) (settings.Settings, error) {
 		fmt.Fprintf(opts.Warnings, "devenv: %s\n", w.Warning)
 	}
 	return res.Settings, nil
+}
+
+// warnSettingFlags says that settings flags do not change a running environment.
+func warnSettingFlags(opts Options, name string) {
+	keys := make([]string, 0, len(opts.SettingFlags))
+	for key := range opts.SettingFlags {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		fmt.Fprintf(opts.Warnings, "devenv: --%s ignored: %s already runs; stop it to start with new settings\n", key, name)
+	}
 }
 
 // applySettings adds what the settings say to a container's description:

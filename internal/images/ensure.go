@@ -131,7 +131,7 @@ func Current(ctx context.Context, eng *engine.Client, containerImageID, ref stri
 // Prepare makes sure the image a new environment for dir needs exists: a
 // project image is built when missing and rebuilt when its inputs changed,
 // devenv's own images are built when missing, and any other image (named by
-// DEVENV_IMAGE) must exist. With noBuild nothing is built: a missing image is
+// DEVENV_IMAGE or the image setting) must exist. With noBuild nothing is built: a missing image is
 // an error that names the command that builds it.
 func (b Builder) Prepare(ctx context.Context, ref, dir string, noBuild bool) error {
 	project := HasProjectDockerfile(dir) && strings.HasPrefix(ref, "devenv-project-")
@@ -153,7 +153,7 @@ func (b Builder) Prepare(ctx context.Context, ref, dir string, noBuild bool) err
 	case ref == DevenvRepo+":latest":
 		return &MissingError{Image: ref, Fix: "build it with `devenv build`"}
 	}
-	return &MissingError{Image: ref, Fix: "build it, or unset DEVENV_IMAGE to use devenv's own image"}
+	return &MissingError{Image: ref, Fix: "build it, or pick another with DEVENV_IMAGE or the image setting (`devenv config` shows which one chose it)"}
 }
 
 // pinned applies the user's pins to plan after checking all of them: each

@@ -86,7 +86,7 @@ func (l *loader) projectMay(k *key, value any, base Settings, file string) (stri
 			return "", false
 		}
 		return fmt.Sprintf("%s: %s = %s ignored: a project file may only make it stricter; put it in your user file %s",
-			file, k.Name, show(k.get(&proposed)), orUnknown(l.res.UserFile)), true
+			file, k.Name, tomlText(k.get(&proposed)), orUnknown(l.res.UserFile)), true
 	}
 	return fmt.Sprintf("%s: %s ignored: only your user file may set it, as it widens what the environment reaches on the host; put it in %s",
 		file, k.Name, orUnknown(l.res.UserFile)), true

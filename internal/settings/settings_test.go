@@ -126,6 +126,8 @@ func TestBadInput(t *testing.T) {
 		{"syntax", "cpus = = 2\n", "", "config.toml:1:"},
 		{"unknown key", "cpu = 2\n", "", `unknown key "cpu": did you mean "cpus"?`},
 		{"unknown in table", "[tools]\ndefualt = []\n", "", `unknown key "tools.defualt": did you mean "tools.default"?`},
+		{"unknown table", "[tool]\ndefault = []\n", "", `unknown key "tool": did you mean "[tools]"?`},
+		{"key outside its table", "egress = \"none\"\n", "", `unknown key "egress": did you mean "network.egress"?`},
 		{"type", "cpus = \"two\"\n", "", "cpus: wrong type: want a number, got a string"},
 		{"memory range", "", "memory = \"-1\"\n", "memory: \"-1\" is out of range"},
 		{"pids range", "", "pids = 0\n", "pids: 0 is out of range"},

@@ -93,3 +93,18 @@ func tomlText(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// CheckText validates a value for key as a flag or variable would give it,
+// so a command line can be refused before anything else happens.
+func CheckText(name, text string) error {
+	k, ok := lookup(name)
+	if !ok || k.fromText == nil {
+		return fmt.Errorf("%s cannot be set from the command line", name)
+	}
+	value, err := k.fromText(text)
+	if err != nil {
+		return err
+	}
+	s := Defaults()
+	return k.set(&s, value, nil)
+}
