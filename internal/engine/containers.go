@@ -64,7 +64,9 @@ func (c Container) Running() bool { return c.State == "running" }
 // devenv=true and a project label. devenv=true alone is not enough, since
 // every container run from one of devenv's images inherits that label from
 // the image (a build step's, or one a user ran by hand).
-func (c Container) Devenv() bool { return c.Labels[DevenvLabel] == "true" && c.Labels[ProjectLabel] != "" }
+func (c Container) Devenv() bool {
+	return c.Labels[DevenvLabel] == "true" && c.Labels[ProjectLabel] != ""
+}
 
 // SSHAddress is "ip:port", or "" when no SSH port is published.
 func (c Container) SSHAddress() string {
