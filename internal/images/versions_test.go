@@ -1,6 +1,7 @@
 package images
 
 import (
+	"context"
 	"errors"
 	"os"
 	"strings"
@@ -91,5 +92,43 @@ func TestCheckPins(t *testing.T) {
 	}
 	if err := CheckPins(tools, map[string]string{"npmtool": "1.2.3-beta.1+x"}); err != nil {
 		t.Error(err)
+	}
+}
+
+// Every build (devenv build, the first-use build) goes through
+// Builder.pinned: all the user's pins are checked, and the source is asked
+// only about the versions devenv did not pin itself.
+func TestBuilderPinned(t *testing.T) {
+	var asked []string
+	b := Builder{
+		Context: pinContext(),
+		Pins:    func() (map[string]string, error) { return map[string]string{"npmtool": "0.9.0", "other": "2.0.0"}, nil },
+		HasVersion: func(_ context.Context, tool Tool, version string) error {
+			asked = append(asked, tool.Name+"@"+version)
+			if version == "0.9.0" {
+				return nil
+			}
+			return errors.New("no such version")
+		},
+	}
+	plan, _ := DevenvPlan(pinContext(), nil)
+	pinned, err := b.pinned(context.Background(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pinned.Args["NPMTOOL_VERSION"] != "0.9.0" || strings.Join(asked, ",") != "npmtool@0.9.0" {
+		t.Fatalf("args %v, asked %v", pinned.Args, asked)
+	}
+	withOther, _ := DevenvPlan(pinContext(), []string{"other"})
+	if _, err := b.pinned(context.Background(), withOther); err == nil || err.Error() != "no such version" {
+		t.Fatalf("a version the source lacks: %v", err)
+	}
+	b.Pins = func() (map[string]string, error) { return map[string]string{"nope": "1"}, nil }
+	if _, err := b.pinned(context.Background(), withOther); err == nil || !strings.Contains(err.Error(), "no such tool") {
+		t.Fatalf("a pin of an unknown tool, even outside the plan: %v", err)
+	}
+	base := Plan{Repo: BaseRepo}
+	if _, err := b.pinned(context.Background(), base); err != nil {
+		t.Fatalf("a plan without tools: %v", err)
 	}
 }
