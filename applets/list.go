@@ -28,14 +28,15 @@ Flags:
 
 // listEntry is one environment in `devenv list --format json`.
 type listEntry struct {
-	Name    string  `json:"name"`
-	Project string  `json:"project"`
-	Path    string  `json:"path"`
-	SSH     string  `json:"ssh"`
-	Status  string  `json:"status"`
-	Started string  `json:"started"`
-	Image   string  `json:"image"`
-	Limits  *limits `json:"limits,omitempty"` // --format json only
+	Name    string            `json:"name"`
+	Project string            `json:"project"`
+	Path    string            `json:"path"`
+	SSH     string            `json:"ssh"`
+	Status  string            `json:"status"`
+	Started string            `json:"started"`
+	Image   string            `json:"image"`
+	Limits  *limits           `json:"limits,omitempty"` // --format json only
+	Tools   map[string]string `json:"tools,omitempty"`  // tool → version, from the image's labels
 }
 
 func runList(ctx context.Context, c *call) error {
@@ -86,6 +87,7 @@ func runList(ctx context.Context, c *call) error {
 			Status:  status,
 			Started: ct.Created.UTC().Format(time.RFC3339),
 			Image:   image,
+			Tools:   toolVersions(ct.Labels),
 		})
 	}
 	out := c.stdio.Out
