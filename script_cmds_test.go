@@ -50,6 +50,10 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"rmi":           d.cmdRmi,
 		"killafter":     cmdKillAfter,
 		"environments":  d.cmdEnvironments,
+		// the tool-version scenarios', in tools_cmds_test.go
+		"imagelabel": d.cmdImageLabel,
+		"imageid":    d.cmdImageID,
+		"needreach":  cmdNeedReach,
 	}
 }
 

@@ -58,6 +58,7 @@ var table = []applet{
 	listApplet,
 	stopApplet,
 	buildApplet,
+	updateApplet,
 	newApplet,
 	volumesApplet,
 	agentsApplet,

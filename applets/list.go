@@ -29,15 +29,16 @@ Flags:
 
 // listEntry is one environment in `devenv list --format json`.
 type listEntry struct {
-	Name    string     `json:"name"`
-	Project string     `json:"project"`
-	Path    string     `json:"path"`
-	SSH     string     `json:"ssh"`
-	Status  string     `json:"status"`
-	Started string     `json:"started"`
-	Image   string     `json:"image"`
-	Limits  *limits    `json:"limits,omitempty"` // --format json only
-	Ports   []listPort `json:"ports"`
+	Name    string            `json:"name"`
+	Project string            `json:"project"`
+	Path    string            `json:"path"`
+	SSH     string            `json:"ssh"`
+	Status  string            `json:"status"`
+	Started string            `json:"started"`
+	Image   string            `json:"image"`
+	Limits  *limits           `json:"limits,omitempty"` // --format json only
+	Ports   []listPort        `json:"ports"`
+	Tools   map[string]string `json:"tools,omitempty"` // tool → version, from the image's labels
 }
 
 // listPort is one forward of the ports setting in `devenv list --format json`.
@@ -113,6 +114,7 @@ func runList(ctx context.Context, c *call) error {
 			Started: ct.Created.UTC().Format(time.RFC3339),
 			Image:   image,
 			Ports:   forwardsOf(ct),
+			Tools:   toolVersions(ct.Labels),
 		})
 	}
 	out := c.stdio.Out

@@ -64,6 +64,10 @@ func specs(src Sources, commands []string) map[string]Command {
 			{"v", nil},
 			{"list-tools", nil},
 		}},
+		"update": {
+			Flags: []Flag{{"check", nil}, {"tag", something}, {"context", dirs()}, {"v", nil}},
+			Args:  every(from(src.Tools)),
+		},
 		"new": {
 			Flags: []Flag{{"template", from(src.Templates)}, {"force", nil}, {"list", nil}},
 			Args:  first(dirs()),
