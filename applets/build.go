@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"devenv/internal/engine"
 	"devenv/internal/environment"
@@ -35,7 +34,8 @@ Flags:
   --no-cache           do not use the build cache
   --pull               pull newer base images
   -v                   print the full build log
-  --list-tools         list the tools, their source and whether they are in the default set
+  --list-tools         list the tools: source, set, the version pinned, the one in
+                       devenv:latest (or --tag NAME) and the newest their source serves
 `,
 	run: runBuild,
 }
@@ -60,7 +60,11 @@ func runBuild(ctx context.Context, c *call) error {
 	}
 	buildFS := c.buildContext(*contextDir)
 	if *listTools {
-		return printTools(c, buildFS)
+		ref := images.DevenvRepo + ":latest"
+		if *tag != "" {
+			ref = *tag + ":latest"
+		}
+		return printTools(ctx, c, buildFS, ref)
 	}
 	chosen := 0
 	for _, set := range []bool{*stage != "", *tool != "", *toolList != "", *projectDir != ""} {
@@ -131,21 +135,4 @@ func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string, defaultT
 		return images.Plan{}, fmt.Errorf("%s has no %s: create one with `devenv new %s`", projectDir, project.Dockerfile, projectDir)
 	}
 	return images.ProjectPlan(dir, strings.TrimSuffix(project.Identify(dir).ProjectImage(), ":latest"))
-}
-
-func printTools(c *call, buildFS fs.FS) error {
-	tools, err := images.Tools(buildFS)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(c.stdio.Out, 0, 0, 3, ' ', 0)
-	fmt.Fprintln(tw, "TOOL\tSOURCE\tSET")
-	for _, t := range tools {
-		set := "optional"
-		if t.Default {
-			set = "default"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, t.Source, set)
-	}
-	return tw.Flush()
 }

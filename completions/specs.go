@@ -50,6 +50,8 @@ func specs(src Sources, commands []string) map[string]Command {
 		"config":     {Flags: []Flag{{"format", predict.Set{"text", "json"}}}, Args: first(dirs())},
 		"ssh-config": {Flags: []Flag{{"write", nil}, {"proxy", nil}}},
 		"ssh-proxy":  {Args: first(environments)},
+		"port":       {Args: first(targets(src))},
+		"egress":     {Flags: []Flag{{"format", predict.Set{"table", "json"}}}, Args: first(targets(src))},
 		"build": {Flags: []Flag{
 			{"stage", predict.Set{"base", "devenv"}},
 			{"tool", from(src.Tools)},
@@ -62,6 +64,10 @@ func specs(src Sources, commands []string) map[string]Command {
 			{"v", nil},
 			{"list-tools", nil},
 		}},
+		"update": {
+			Flags: []Flag{{"check", nil}, {"tag", something}, {"context", dirs()}, {"v", nil}},
+			Args:  every(from(src.Tools)),
+		},
 		"new": {
 			Flags: []Flag{{"template", from(src.Templates)}, {"force", nil}, {"list", nil}},
 			Args:  first(dirs()),

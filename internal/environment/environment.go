@@ -14,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"devenv/internal/egress"
 	"devenv/internal/engine"
+	"devenv/internal/ports"
 	"devenv/internal/project"
 	"devenv/internal/settings"
 )
@@ -39,6 +41,13 @@ type Options struct {
 	PrepareImage func(ctx context.Context, image, dir string) error
 	// ForwardSSHAgent is --ssh-agent; settings' forward_ssh_agent does it too.
 	ForwardSSHAgent bool
+	// Ports are forwarded from the host's loopback for as long as a new
+	// environment runs; PortsSource names where they were set, for
+	// messages. Egress is what it may reach outside. Both come from the
+	// settings (networkOptions).
+	Ports       []ports.Forward
+	PortsSource string
+	Egress      egress.Policy
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -182,6 +191,9 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err != nil {
 		return Target{}, err
 	}
+	if err := networkOptions(dir, &opts, set); err != nil {
+		return Target{}, err
+	}
 	spec, err := containerSpec(dir, opts, set)
 	if err != nil {
 		return Target{}, err
@@ -198,6 +210,10 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 		removeVolumes(ctx, eng, created)
 		return Target{}, err
 	}
+	if err := ports.CheckFree(opts.Ports, opts.PortsSource); err != nil {
+		removeVolumes(ctx, eng, created)
+		return Target{}, err
+	}
 	target, err = start(ctx, eng, spec, dir, opts)
 	if err != nil {
 		removeVolumes(ctx, eng, created)
@@ -208,6 +224,8 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 // start creates the environment described by spec, or joins the one
 // another devenv creates under the same name at the same time.
 func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, dir string, opts Options) (Target, error) {
+	published := spec // what the gateway publishes for a confined environment
+	confine(&spec, opts)
 	release, err := lockName(ctx, opts.Env, spec.Name)
 	if err != nil {
 		return Target{}, err
@@ -219,7 +237,7 @@ func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, d
 		c, err := eng.InspectName(ctx, spec.Name)
 		switch {
 		case errors.Is(err, engine.ErrNotFound):
-			c, err := create(ctx, eng, spec, opts.Env)
+			c, err := create(ctx, eng, spec, published, opts)
 			if err == nil {
 				fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
 				t, _, err := targetFor(c, dir)
@@ -271,7 +289,8 @@ func orNone(s string) string {
 
 // create creates and starts the container; when starting fails it removes
 // what it created, so a failed start leaves nothing behind.
-func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, getenv Getenv) (engine.Container, error) {
+func create(ctx context.Context, eng *engine.Client, spec, published engine.ContainerSpec, opts Options) (engine.Container, error) {
+	getenv := opts.Env
 	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
 	if err != nil {
 		return engine.Container{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
@@ -283,16 +302,39 @@ func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, 
 		return engine.Container{}, err
 	}
 	spec.Mounts = append(spec.Mounts, envMounts...)
+	if opts.Egress.Enforced() {
+		if err := prepareNetwork(ctx, eng, spec, opts); err != nil {
+			return engine.Container{}, err
+		}
+	}
 	id, err := eng.Create(ctx, spec)
 	if err != nil {
 		return engine.Container{}, err
 	}
 	faultPoint(getenv, "created")
-	if err := eng.Start(ctx, id); err != nil {
+	if opts.Egress.Enforced() {
+		err = startGateway(ctx, eng, spec, published, opts)
+	}
+	if err == nil {
+		err = eng.Start(ctx, id)
+	}
+	if err == nil {
+		err = startRelays(ctx, eng, spec.Name, opts.Ports)
+	}
+	if err == nil && opts.Egress.Enforced() {
+		err = awaitProxy(ctx, eng, spec.Name)
+	}
+	if err != nil {
 		// The caller's ctx may be what failed; cleaning up must not.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		eng.Remove(cleanup, id)
+		if opts.Egress.Enforced() {
+			stopGateway(cleanup, eng, engine.Container{Name: spec.Name, Labels: spec.Labels})
+		}
+		if taken := forwardInUse(err, opts); taken != nil {
+			return engine.Container{}, taken
+		}
 		if errors.Is(err, engine.ErrPortInUse) {
 			return engine.Container{}, &PortError{Source: "--port", Value: strconv.Itoa(spec.SSHPort), Taken: true, Bind: spec.SSHIP}
 		}
@@ -339,6 +381,10 @@ func containerSpec(dir string, opts Options, set settings.Settings) (engine.Cont
 		return engine.ContainerSpec{}, err
 	}
 	mounts = append(mounts, ssh.mounts...)
+	labels := map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image, WorkspaceLabel: workspaceID(dir)}
+	if len(opts.Ports) > 0 {
+		labels[ports.Label] = ports.FormatLabel(opts.Ports)
+	}
 	spec := engine.ContainerSpec{
 		Name:     name,
 		Image:    image,
@@ -347,7 +393,7 @@ func containerSpec(dir string, opts Options, set settings.Settings) (engine.Cont
 		WorkDir:  id.Workspace,
 		Cmd:      priv.cmd,
 		Env:      env,
-		Labels:   map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image, WorkspaceLabel: workspaceID(dir)},
+		Labels:   labels,
 		Mounts:   mounts,
 		SSHIP:    ssh.bind,
 		SSHPort:  port,
@@ -355,6 +401,8 @@ func containerSpec(dir string, opts Options, set settings.Settings) (engine.Cont
 		CapDrop:         priv.capDrop,
 		CapAdd:          priv.capAdd,
 		NoNewPrivileges: priv.noNewPrivileges,
+		Publish:         relayBindings(opts.Ports),
+		Sysctls:         loopbackIPv6,
 	}
 	applySettings(&spec, set)
 	return spec, nil

@@ -278,7 +278,7 @@ var keys = []*key{
 	{
 		Name: "ports", Trust: Both, Applied: true,
 		Example: `ports = [3000, "8080:80"]`,
-		Doc:     "ports forwarded from 127.0.0.1 on the host: PORT, or \"HOST:PORT\"; reserved",
+		Doc:     "ports forwarded from 127.0.0.1 on the host to localhost inside while the environment runs: PORT, or \"HOST:PORT\"",
 		set:     setPorts,
 		get: func(s *Settings) any {
 			if s.Ports == nil {
@@ -290,7 +290,7 @@ var keys = []*key{
 	{
 		Name: "network.egress", Trust: Narrowing, Applied: true,
 		Example: `egress = "allowlist"`,
-		Doc:     `"open", "allowlist" or "none": what the environment may reach outside; reserved`,
+		Doc:     `"open", "allowlist" or "none": what the environment may reach outside, enforced by a proxy outside it`,
 		set: func(s *Settings, v any, _ *loader) error {
 			text, err := oneOf(v, egressOrder...)
 			if err == nil {
@@ -306,7 +306,7 @@ var keys = []*key{
 	{
 		Name: "network.allow", Trust: Narrowing, Applied: true,
 		Example: `allow = ["github.com", "*.npmjs.org"]`,
-		Doc:     "destinations an allowlist lets through; a project may only name ones the user allows; reserved",
+		Doc:     "destinations an allowlist lets through; a project may only name ones the user allows",
 		set: func(s *Settings, v any, _ *loader) error {
 			list, err := stringList(v, destination, "a host, *.domain, IP address or CIDR, with an optional :port")
 			if err == nil {
