@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"devenv/internal/project"
 )
 
 // Stdio is an applet's standard streams.
@@ -45,10 +47,6 @@ type applet struct {
 	hidden  bool // started by devenv itself: not in help, completion or links
 }
 
-// Program is the binary's name, the default applet's name and the prefix of
-// every other applet's own name.
-const Program = "devenv"
-
 // table is every applet, in the order help lists them.
 var table = []applet{
 	startApplet,
@@ -56,14 +54,21 @@ var table = []applet{
 	sshApplet,
 	sshConfigApplet,
 	sshProxyApplet,
+	portApplet,
+	egressApplet,
 	listApplet,
 	stopApplet,
+	worktreeApplet,
 	buildApplet,
+	updateApplet,
 	newApplet,
 	volumesApplet,
+	agentsApplet,
+	configApplet,
 	initApplet,
 	promptApplet,
 	installApplet,
+	versionApplet,
 	helpApplet,
 	channelApplet,
 }
@@ -79,10 +84,10 @@ func lookup(name string) (applet, bool) {
 
 // Names returns every name an applet answers to as argv[0], sorted.
 func Names() []string {
-	names := []string{Program}
+	names := []string{project.Program}
 	for _, a := range table {
-		if a.name != Program && a.name != "help" && !a.hidden {
-			names = append(names, Program+"-"+a.name)
+		if a.name != project.Program && a.name != "help" && !a.hidden {
+			names = append(names, project.Program+"-"+a.name)
 		}
 	}
 	sort.Strings(names)
@@ -104,22 +109,25 @@ func Main(argv []string, env Getenv, stdio Stdio, buildContext fs.FS) int {
 }
 
 func dispatch(argv []string) (applet, string, []string) {
-	base := Program
+	base := project.Program
 	if len(argv) > 0 {
 		base = filepath.Base(argv[0])
 		argv = argv[1:]
 	}
-	if name, ok := strings.CutPrefix(base, Program+"-"); ok {
-		if a, ok := lookup(name); ok && a.name != Program {
+	if name, ok := strings.CutPrefix(base, project.Program+"-"); ok {
+		if a, ok := lookup(name); ok && a.name != project.Program {
 			return a, base, argv
 		}
 	}
+	if len(argv) > 0 && argv[0] == "--version" {
+		return versionApplet, project.Program, argv[1:]
+	}
 	if len(argv) > 0 {
-		if a, ok := lookup(argv[0]); ok && a.name != Program {
-			return a, Program + " " + a.name, argv[1:]
+		if a, ok := lookup(argv[0]); ok && a.name != project.Program {
+			return a, project.Program + " " + a.name, argv[1:]
 		}
 	}
-	return startApplet, Program, argv
+	return startApplet, project.Program, argv
 }
 
 // parseFlags parses args with fs; --help prints usage to stdout and ends

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"devenv/internal/engine"
 	"devenv/internal/environment"
@@ -35,7 +34,8 @@ Flags:
   --no-cache           do not use the build cache
   --pull               pull newer base images
   -v                   print the full build log
-  --list-tools         list the tools, their source and whether they are in the default set
+  --list-tools         list the tools: source, set, the version pinned, the one in
+                       devenv:latest (or --tag NAME) and the newest their source serves
 `,
 	run: runBuild,
 }
@@ -60,7 +60,11 @@ func runBuild(ctx context.Context, c *call) error {
 	}
 	buildFS := c.buildContext(*contextDir)
 	if *listTools {
-		return printTools(c, buildFS)
+		ref := images.DevenvRepo + ":latest"
+		if *tag != "" {
+			ref = *tag + ":latest"
+		}
+		return printTools(ctx, c, buildFS, ref)
 	}
 	chosen := 0
 	for _, set := range []bool{*stage != "", *tool != "", *toolList != "", *projectDir != ""} {
@@ -78,7 +82,11 @@ func runBuild(ctx context.Context, c *call) error {
 		return usageErrorf("--tag takes a name without a tag: devenv adds :latest and a timestamp")
 	}
 
-	plan, err := buildPlan(buildFS, *stage, *tool, *toolList, *projectDir)
+	defaultTools, err := c.defaultTools(*toolList)
+	if err != nil {
+		return err
+	}
+	plan, err := buildPlan(buildFS, *stage, *tool, *toolList, *projectDir, defaultTools)
 	if err != nil {
 		return err
 	}
@@ -100,14 +108,12 @@ func runBuild(ctx context.Context, c *call) error {
 
 // buildPlan picks what to build from the flags; with none, what `devenv .`
 // needs in the current directory.
-func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string) (images.Plan, error) {
+func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string, defaultTools []string) (images.Plan, error) {
 	switch {
 	case stage == "base":
 		return images.BasePlan(buildFS)
-	case toolList != "":
-		return images.DevenvPlan(buildFS, strings.Split(toolList, ","))
-	case stage == "devenv":
-		return images.DevenvPlan(buildFS, nil)
+	case toolList != "" || stage == "devenv":
+		return images.DevenvPlan(buildFS, defaultTools)
 	case tool != "":
 		return images.ToolPlan(buildFS, tool)
 	}
@@ -116,8 +122,8 @@ func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string) (images.
 		if err != nil {
 			return images.Plan{}, err
 		}
-		if !images.HasProjectDockerfile(cwd) {
-			return images.DevenvPlan(buildFS, nil)
+		if !project.HasDockerfile(cwd) {
+			return images.DevenvPlan(buildFS, defaultTools)
 		}
 		projectDir = cwd
 	}
@@ -125,25 +131,8 @@ func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string) (images.
 	if err != nil {
 		return images.Plan{}, err
 	}
-	if !images.HasProjectDockerfile(dir) {
-		return images.Plan{}, fmt.Errorf("%s has no %s: create one with `devenv new %s`", projectDir, images.ProjectDockerfile, projectDir)
+	if !project.HasDockerfile(dir) {
+		return images.Plan{}, fmt.Errorf("%s has no %s: create one with `devenv new %s`", projectDir, project.Dockerfile, projectDir)
 	}
 	return images.ProjectPlan(dir, strings.TrimSuffix(project.Identify(dir).ProjectImage(), ":latest"))
-}
-
-func printTools(c *call, buildFS fs.FS) error {
-	tools, err := images.Tools(buildFS)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(c.stdio.Out, 0, 0, 3, ' ', 0)
-	fmt.Fprintln(tw, "TOOL\tSOURCE\tSET")
-	for _, t := range tools {
-		set := "optional"
-		if t.Default {
-			set = "default"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, t.Source, set)
-	}
-	return tw.Flush()
 }

@@ -56,13 +56,10 @@ func runChannel(ctx context.Context, c *call) error {
 	if err != nil {
 		return fail(err)
 	}
-	t, ok, err := environment.ByName(ctx, eng, name)
+	t, err := runningByName(ctx, eng, name)
 	eng.Close()
-	switch {
-	case err != nil:
+	if err != nil {
 		return fail(err)
-	case !ok:
-		return fail(&environment.NotRunningError{Target: name})
 	}
 	if err := sshReady(store, t.Container); err != nil {
 		return fail(err)
@@ -85,5 +82,29 @@ func runChannel(ctx context.Context, c *call) error {
 		WorkspaceDst: t.WorkDir,
 		DialWait:     channelDialWait,
 		Ready:        c.stdio.Out,
+		// A project directory deleted or moved under a running
+		// environment is the engine path's to explain.
+		Usable: func() bool { return !environment.Orphaned(t.Container) },
 	})
+}
+
+// runningByName is the running environment called name, with its
+// workspace as the session's directory.
+func runningByName(ctx context.Context, eng *engine.Client, name string) (environment.Target, error) {
+	r, err := environment.Resolve(ctx, eng, name, "")
+	if err != nil {
+		return environment.Target{}, err
+	}
+	if !r.Exists || !r.Container.Running() {
+		return environment.Target{}, &environment.NotRunningError{Target: name}
+	}
+	src, ok := environment.WorkspacePath(r.Container)
+	if !ok {
+		return environment.Target{}, fmt.Errorf("%s has no workspace", name)
+	}
+	t, found, err := environment.Find(ctx, eng, src, name)
+	if err == nil && !found {
+		err = &environment.NotRunningError{Target: name}
+	}
+	return t, err
 }

@@ -24,6 +24,10 @@ Flags:
   -t           a terminal for CMD when devenv runs on one (stdin and stdout)
   --port N     publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)
   --name NAME  container name to use instead of devenv-<parent>-<basename>
+  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
+  --memory M   limit memory when starting, such as 4g (setting memory)
+  --pids N     limit processes when starting (setting pids)
+  --ssh-agent  forward the host's SSH agent into a new environment
 `,
 	run: runExec,
 }
@@ -76,7 +80,12 @@ func runExec(ctx context.Context, c *call) error {
 			return fmt.Errorf("DEVENV_EXEC_PATH=channel, but the channel to %s could not be opened: see %s", t.Container.Name, channelLog(c.env, t.Container.Name))
 		}
 	}
-	code, err := environment.Session(ctx, eng, t, cmd, *tty, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	var code int
+	if *tty { // a terminal session: no separate not-found check
+		code, err = environment.Session(ctx, eng, t, cmd, true, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	} else {
+		code, err = environment.Command(ctx, eng, t, cmd, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	}
 	if err != nil {
 		return err
 	}
@@ -94,14 +103,12 @@ func splitAtDashes(args []string) (before, after []string) {
 }
 
 // openTarget connects to the engine and finds, or starts, the environment
-// TARGET names. A path is checked before the engine is asked anything. The
-// caller closes the engine.
+// TARGET names (see environment.Resolve). The caller closes the engine.
 func (c *call) openTarget(ctx context.Context, target string, flags startFlags) (*engine.Client, environment.Target, error) {
 	opts := flags.options(c)
-	var dir string
-	if !environment.LooksLikeName(target) || opts.Name != "" {
-		var err error
-		if dir, err = environment.Canonical(target); err != nil {
+	if !environment.LooksLikeName(target) {
+		// A path is checked before the engine is asked anything.
+		if _, err := environment.Canonical(target); err != nil {
 			return nil, environment.Target{}, err
 		}
 	}
@@ -110,7 +117,7 @@ func (c *call) openTarget(ctx context.Context, target string, flags startFlags) 
 		return nil, environment.Target{}, err
 	}
 	opts.PrepareImage = c.prepareImage(eng)
-	t, err := resolveTarget(ctx, eng, target, dir, opts)
+	t, err := c.session(ctx, eng, target, opts)
 	if err != nil {
 		eng.Close()
 		return nil, environment.Target{}, err
@@ -118,18 +125,10 @@ func (c *call) openTarget(ctx context.Context, target string, flags startFlags) 
 	return eng, t, nil
 }
 
-// resolveTarget turns a TARGET into a running environment: an environment's
-// name is used as it is; a directory (dir, when already resolved) is started
-// if needed.
-func resolveTarget(ctx context.Context, eng *engine.Client, target, dir string, opts environment.Options) (environment.Target, error) {
-	if dir == "" {
-		t, ok, err := environment.ByName(ctx, eng, target)
-		if err != nil || ok {
-			return t, err
-		}
-		if dir, err = environment.Canonical(target); err != nil {
-			return environment.Target{}, &environment.NotRunningError{Target: target}
-		}
+func (c *call) session(ctx context.Context, eng *engine.Client, target string, opts environment.Options) (environment.Target, error) {
+	r, err := environment.Resolve(ctx, eng, target, opts.Name)
+	if err != nil {
+		return environment.Target{}, err
 	}
-	return environment.Ensure(ctx, eng, dir, opts)
+	return r.Session(ctx, eng, opts)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -45,7 +46,7 @@ func openChannel(stateDir, name, via string) bool {
 	if channel.Held(stateDir, name) {
 		return patient && channel.AwaitSocket(stateDir, name, channelDialWait)
 	}
-	opening, err := channel.Open(stateDir, name, []string{Program, channelApplet.name, name})
+	opening, err := channel.Open(stateDir, name, []string{project.Program, channelApplet.name, name})
 	if err != nil {
 		return false
 	}
@@ -86,10 +87,7 @@ func (c *call) warmExec(target string, flags startFlags, cmd []string, tty bool)
 	if errors.Is(err, channel.ErrUnavailable) {
 		return 0, false, nil
 	}
-	if err != nil {
-		return 0, true, c.channelBroke(name, err)
-	}
-	return exit.Status(), true, nil
+	return c.channelOutcome(store.Dir(), name, req, exit, err)
 }
 
 // channelExec runs cmd in t through its channel, opening the channel
@@ -112,10 +110,27 @@ func (c *call) channelExec(t environment.Target, cmd []string, via string, tty b
 	if errors.Is(err, channel.ErrUnavailable) {
 		return 0, false, nil
 	}
+	return c.channelOutcome(store.Dir(), name, req, exit, err)
+}
+
+// channelOutcome is devenv exec's result for a command the channel ran. A
+// 127 may be the command's own status: as on the engine path
+// (environment.Command), one more question tells a missing command.
+func (c *call) channelOutcome(stateDir, name string, req channel.Request, exit channel.Exit, err error) (int, bool, error) {
 	if err != nil {
 		return 0, true, c.channelBroke(name, err)
 	}
-	return exit.Status(), true, nil
+	if exit.Status() != 127 || req.TTY {
+		return exit.Status(), true, nil
+	}
+	check := req
+	check.Argv = []string{"/bin/sh", "-c", `command -v -- "$1" >/dev/null 2>&1`, "devenv-exec", req.Argv[0]}
+	check.Stdin = false
+	found, err := channel.Run(stateDir, name, check, channel.Stdio{Out: io.Discard, Err: io.Discard}, nil)
+	if err != nil || found.Status() == 0 {
+		return 127, true, nil
+	}
+	return 127, true, &environment.CommandNotFoundError{Command: req.Argv[0], Name: name}
 }
 
 // channelRequest asks for what environment.Session gives on the engine

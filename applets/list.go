@@ -10,6 +10,8 @@ import (
 
 	"devenv/internal/engine"
 	"devenv/internal/environment"
+	"devenv/internal/gitrepo"
+	"devenv/internal/ports"
 )
 
 var listApplet = applet{
@@ -17,7 +19,9 @@ var listApplet = applet{
 	summary: "list running environments",
 	usage: `Usage: devenv list [--format table|json] [-q]
 
-List the running devenv environments, sorted by name.
+List the running devenv environments, sorted by name. BRANCH is the
+project's git branch (detached@<sha> when HEAD is no branch), read from the
+git files on the host.
 
 Flags:
   --format F  table (default) or json
@@ -28,13 +32,41 @@ Flags:
 
 // listEntry is one environment in `devenv list --format json`.
 type listEntry struct {
-	Name    string `json:"name"`
-	Project string `json:"project"`
-	Path    string `json:"path"`
-	SSH     string `json:"ssh"`
-	Status  string `json:"status"`
-	Started string `json:"started"`
-	Image   string `json:"image"`
+	Name    string            `json:"name"`
+	Project string            `json:"project"`
+	Branch  string            `json:"branch"` // the project's git branch, from the host's git files; "" when none
+	Path    string            `json:"path"`
+	SSH     string            `json:"ssh"`
+	Status  string            `json:"status"`
+	Started string            `json:"started"`
+	Image   string            `json:"image"`
+	Limits  *limits           `json:"limits,omitempty"` // --format json only
+	Ports   []listPort        `json:"ports"`
+	Tools   map[string]string `json:"tools,omitempty"` // tool → version, from the image's labels
+}
+
+// listPort is one forward of the ports setting in `devenv list --format json`.
+type listPort struct {
+	Host string `json:"host"` // 127.0.0.1:HOSTPORT
+	Port int    `json:"port"` // inside the environment
+}
+
+// forwardsOf is what an environment's ports setting forwards, as it was at
+// its start.
+func forwardsOf(ct engine.Container) []listPort {
+	out := []listPort{}
+	for _, f := range ports.ParseLabel(ct.Labels[ports.Label]) {
+		out = append(out, listPort{Host: f.HostAddress(), Port: f.Port})
+	}
+	return out
+}
+
+func portsColumn(forwards []listPort) string {
+	parts := make([]string, len(forwards))
+	for i, f := range forwards {
+		parts[i] = fmt.Sprintf("%s→%d", f.Host, f.Port)
+	}
+	return strings.Join(parts, ",")
 }
 
 func runList(ctx context.Context, c *call) error {
@@ -71,14 +103,23 @@ func runList(ctx context.Context, c *call) error {
 			}
 			image = ref
 		}
+		switch {
+		case environment.Orphaned(ct):
+			status = "orphaned"
+		case environment.SettingsStale(ct, environment.Getenv(c.env)):
+			status = "stale"
+		}
 		entries = append(entries, listEntry{
 			Name:    ct.Name,
 			Project: ct.Labels[environment.ProjectLabel],
+			Branch:  gitrepo.BranchOf(path),
 			Path:    path,
 			SSH:     ct.SSHAddress(),
 			Status:  status,
 			Started: ct.Created.UTC().Format(time.RFC3339),
 			Image:   image,
+			Ports:   forwardsOf(ct),
+			Tools:   toolVersions(ct.Labels),
 		})
 	}
 	out := c.stdio.Out
@@ -88,15 +129,18 @@ func runList(ctx context.Context, c *call) error {
 			fmt.Fprintln(out, e.Name)
 		}
 	case *format == "json":
+		if err := addLimits(ctx, eng, entries); err != nil {
+			return err
+		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(entries)
 	default:
 		tw := tabwriter.NewWriter(out, 0, 0, 3, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tPROJECT\tSSH\tSTATUS\tSTARTED")
+		fmt.Fprintln(tw, "NAME\tPROJECT\tBRANCH\tSSH\tPORTS\tSTATUS\tSTARTED")
 		now := time.Now()
 		for i, e := range entries {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, e.Project, dash(e.SSH), e.Status, ago(now.Sub(running[i].Created)))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Project, dash(e.Branch), dash(e.SSH), dash(portsColumn(e.Ports)), e.Status, ago(now.Sub(running[i].Created)))
 		}
 		return tw.Flush()
 	}

@@ -17,6 +17,7 @@ type Sources struct {
 	Environments func() []string // names of the running environments
 	Tools        func() []string // tool names for build --tool and --tools
 	Templates    func() []string // template names for new --template
+	Branches     func() []string // local branches of the repository the shell stands in
 }
 
 func from(f func() []string) complete.Predictor {
@@ -29,7 +30,8 @@ func from(f func() []string) complete.Predictor {
 }
 
 // dirs predicts directories the way a shell does: hidden ones only once a
-// dot is typed, "~/" kept as typed, and no "./" for an empty word.
+// dot is typed, "~/" kept as typed, and no "./" for an empty word, except
+// before a name that starts with "-".
 func dirs() complete.Predictor {
 	return complete.PredictFunc(func(prefix string) []string {
 		home := os.Getenv("HOME")
@@ -57,6 +59,9 @@ func dirs() complete.Predictor {
 					continue
 				}
 				d = "~" + rel
+			}
+			if strings.HasPrefix(d, "-") {
+				d = "./" + d // a directory, not a flag
 			}
 			out = append(out, d)
 		}

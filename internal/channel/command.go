@@ -4,26 +4,23 @@ import (
 	"strconv"
 	"strings"
 
-	"devenv/internal/sshkeys"
+	"devenv/internal/shellquote"
 )
 
 // execScript runs in /bin/sh whatever devuser's login shell is: it gets
 // the working directory, the environment's name, a count of NAME=value
-// words to export and then argv. A command that is not there ends with the
-// one line and the status of the engine path (127). Variables the SSH
+// words to export and then argv. A command that is not there ends with
+// status 127 and nothing else, as on the engine path (environment.Command),
+// whose caller then says so. Variables the SSH
 // session adds, which the engine's exec would not, are removed; the
 // environment's own reach the session through its login (pam_env), as they
 // reach the engine's exec.
 const execScript = `cd "$1" || exit 126
-__devenv_name=$2 __devenv_n=$3
+__devenv_n=$3
 shift 3
 while [ "$__devenv_n" -gt 0 ]; do export "$1"; shift; __devenv_n=$((__devenv_n - 1)); done
 unset OLDPWD SSH_CLIENT SSH_CONNECTION MOTD_SHOWN __devenv_n
-command -v -- "$1" >/dev/null 2>&1 || {
-  printf 'devenv exec: %s: not found in %s\n' "$1" "$__devenv_name" >&2
-  exit 127
-}
-unset __devenv_name
+command -v -- "$1" >/dev/null 2>&1 || exit 127
 exec "$@"`
 
 // remoteCommand is the one string SSH carries for a command, which the
@@ -35,7 +32,7 @@ func remoteCommand(argv, env []string, workDir, name string) string {
 	words = append(words, env...)
 	words = append(words, argv...)
 	for i, w := range words {
-		words[i] = sshkeys.ShellQuote(w)
+		words[i] = shellquote.Portable(w)
 	}
 	return strings.Join(words, " ")
 }

@@ -30,7 +30,7 @@ func TestRemoteCommandInEveryLoginShell(t *testing.T) {
 func TestRemoteCommandNotFound(t *testing.T) {
 	cmd := exec.Command("sh", "-c", remoteCommand([]string{"no-such-command-here", "arg"}, nil, "/", "devenv-x"))
 	out, err := cmd.CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 127 || string(out) != "devenv exec: no-such-command-here: not found in devenv-x\n" {
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 127 || len(out) != 0 {
 		t.Errorf("got %q, %v", out, err)
 	}
 }

@@ -33,6 +33,9 @@ type Config struct {
 	// DialWait is how long a first connection is retried while sshd
 	// starts.
 	DialWait time.Duration
+	// Usable, when set, is asked before every command: false sends the
+	// command the engine's way.
+	Usable func() bool
 	// Ready hears once how setting up went: "ok", or "wait: …" while sshd
 	// does not answer yet (then "ok" or "fail: …" later), or "fail: …".
 	Ready io.Writer
@@ -307,6 +310,10 @@ func (h *holder) handle(uc *net.UnixConn) {
 		// The name belongs to another container now: this holder is stale.
 		c.write(frameUnavailable, []byte("stale"))
 		h.shutdown()
+		return
+	}
+	if h.cfg.Usable != nil && !h.cfg.Usable() {
+		c.write(frameUnavailable, []byte("not usable"))
 		return
 	}
 	workDir, ok := h.workDir(req)

@@ -51,6 +51,7 @@ type Container struct {
 	Mounts  []Mount
 	Init    bool
 	User    string
+	Limits  Limits // from Inspect only
 	// Published is every published port ("22/tcp on 127.0.0.1:32768"),
 	// sorted; from Inspect only.
 	Published []string
@@ -59,8 +60,13 @@ type Container struct {
 // Running reports whether the container's main process runs.
 func (c Container) Running() bool { return c.State == "running" }
 
-// Devenv reports whether the container carries devenv=true.
-func (c Container) Devenv() bool { return c.Labels[DevenvLabel] == "true" }
+// Devenv reports whether the container is a devenv environment: it carries
+// devenv=true and a project label. devenv=true alone is not enough, since
+// every container run from one of devenv's images inherits that label from
+// the image (a build step's, or one a user ran by hand).
+func (c Container) Devenv() bool {
+	return c.Labels[DevenvLabel] == "true" && c.Labels[ProjectLabel] != ""
+}
 
 // SSHAddress is "ip:port", or "" when no SSH port is published.
 func (c Container) SSHAddress() string {
@@ -82,16 +88,27 @@ func (c Container) MountAt(dir string) (Mount, bool) {
 
 // List returns the running environments (devenv=true and a project label),
 // sorted by name.
-func (c *Client) List(ctx context.Context) ([]Container, error) {
+func (c *Client) List(ctx context.Context) ([]Container, error) { return c.list(ctx, false) }
+
+// ListAll returns the environments in any state: running, and also those
+// created, exited or dead, which an interrupted start or a failed stop
+// leaves behind.
+func (c *Client) ListAll(ctx context.Context) ([]Container, error) { return c.list(ctx, true) }
+
+func (c *Client) list(ctx context.Context, all bool) ([]Container, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	summaries, err := c.api.ContainerList(ctx, container.ListOptions{
-		Filters: filters.NewArgs(filters.Arg("label", DevenvLabel+"=true"), filters.Arg("label", ProjectLabel)),
+		All: all,
+		// Gateways too (devenv=true, no project), for the SSH address of
+		// the environments they publish; only environments are returned.
+		Filters: filters.NewArgs(filters.Arg("label", DevenvLabel+"=true")),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list environments: %w", c.wrap(err))
 	}
 	out := make([]Container, 0, len(summaries))
+	gateways := map[string]Container{}
 	for _, s := range summaries {
 		ct := Container{
 			ID:      s.ID,
@@ -111,7 +128,16 @@ func (c *Client) List(ctx context.Context) ([]Container, error) {
 		for _, m := range s.Mounts {
 			ct.Mounts = append(ct.Mounts, Mount{Source: mountSource(m), Target: m.Destination, ReadOnly: !m.RW, Volume: m.Type == mount.TypeVolume})
 		}
+		if _, ok := ct.Labels[ProjectLabel]; !ok {
+			gateways[ct.Name] = ct
+			continue
+		}
 		out = append(out, ct)
+	}
+	for i, ct := range out {
+		if g, ok := gateways[ct.Labels[GatewayLabel]]; ok {
+			out[i].sshFrom(g)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
@@ -150,6 +176,12 @@ func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error
 	if r.HostConfig != nil && r.HostConfig.Init != nil {
 		ct.Init = *r.HostConfig.Init
 	}
+	if r.HostConfig != nil {
+		ct.Limits = Limits{CPUs: float64(r.HostConfig.NanoCPUs) / 1e9, Memory: r.HostConfig.Memory}
+		if p := r.HostConfig.PidsLimit; p != nil && *p > 0 {
+			ct.Limits.Pids = *p
+		}
+	}
 	if r.NetworkSettings != nil {
 		for port, bindings := range r.NetworkSettings.Ports {
 			for _, b := range bindings {
@@ -167,6 +199,11 @@ func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error
 	for _, m := range r.Mounts {
 		ct.Mounts = append(ct.Mounts, Mount{Source: mountSource(m), Target: m.Destination, ReadOnly: !m.RW, Volume: m.Type == mount.TypeVolume})
 	}
+	if name := ct.Labels[GatewayLabel]; name != "" && ct.SSHPort == 0 {
+		if g, err := c.Inspect(ctx, name); err == nil {
+			ct.sshFrom(g)
+		}
+	}
 	return ct, nil
 }
 
@@ -183,6 +220,47 @@ type ContainerSpec struct {
 	Mounts   []Mount
 	SSHIP    string // host address to publish sshd on
 	SSHPort  int    // 0: the engine picks a free port
+	Limits   Limits
+	// Privileges: capabilities taken away from (CapDrop, "ALL" for every
+	// one) and given back to the container, and no-new-privileges, which
+	// makes setuid programs such as sudo powerless.
+	CapDrop         []string
+	CapAdd          []string
+	NoNewPrivileges bool
+	// Publish is every other port to publish (the ports setting's relays).
+	Publish []PortBinding
+	Sysctls map[string]string
+	// Network is the one network the container starts on; "" for the
+	// engine's default. Aliases are its other names there.
+	Network string
+	Aliases []string
+}
+
+// GatewayLabel names, on an environment whose network is internal, the
+// container that publishes its ports (the egress gateway): the
+// environment's SSH address is that container's published SSH port.
+const GatewayLabel = "devenv.gateway"
+
+// sshFrom fills the SSH address from the gateway's, for an environment
+// that has one.
+func (ct *Container) sshFrom(gateway Container) {
+	if ct.SSHPort == 0 {
+		ct.SSHIP, ct.SSHPort = gateway.SSHIP, gateway.SSHPort
+	}
+}
+
+// PortBinding publishes a container's TCP port on a host address.
+type PortBinding struct {
+	HostIP        string
+	HostPort      int
+	ContainerPort int
+}
+
+// Limits caps what a container may use; zero values mean no limit.
+type Limits struct {
+	CPUs   float64
+	Memory int64 // bytes
+	Pids   int64
 }
 
 // Create creates (but does not start) a container that removes itself when
@@ -199,7 +277,29 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 	hostConfig := &container.HostConfig{
 		AutoRemove:   true,
 		Init:         &init,
-		PortBindings: nat.PortMap{sshPort: {{HostIP: spec.SSHIP, HostPort: hostPort}}},
+		PortBindings: nat.PortMap{},
+		Resources: container.Resources{
+			NanoCPUs: int64(spec.Limits.CPUs * 1e9),
+			Memory:   spec.Limits.Memory,
+		},
+		CapDrop: spec.CapDrop,
+		CapAdd:  spec.CapAdd,
+	}
+	if spec.Limits.Pids != 0 {
+		hostConfig.Resources.PidsLimit = &spec.Limits.Pids
+	}
+	if spec.NoNewPrivileges {
+		hostConfig.SecurityOpt = append(hostConfig.SecurityOpt, "no-new-privileges")
+	}
+	exposed := nat.PortSet{}
+	if spec.SSHIP != "" {
+		hostConfig.PortBindings[sshPort] = []nat.PortBinding{{HostIP: spec.SSHIP, HostPort: hostPort}}
+		exposed[sshPort] = struct{}{}
+	}
+	networking := &network.NetworkingConfig{}
+	if spec.Network != "" {
+		hostConfig.NetworkMode = container.NetworkMode(spec.Network)
+		networking.EndpointsConfig = map[string]*network.EndpointSettings{spec.Network: {Aliases: spec.Aliases}}
 	}
 	for _, m := range spec.Mounts {
 		t := mount.TypeBind
@@ -208,6 +308,12 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		}
 		hostConfig.Mounts = append(hostConfig.Mounts, mount.Mount{Type: t, Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
 	}
+	for _, p := range spec.Publish {
+		port := nat.Port(strconv.Itoa(p.ContainerPort) + "/tcp")
+		exposed[port] = struct{}{}
+		hostConfig.PortBindings[port] = []nat.PortBinding{{HostIP: p.HostIP, HostPort: strconv.Itoa(p.HostPort)}}
+	}
+	hostConfig.Sysctls = spec.Sysctls
 	config := &container.Config{
 		Image:        spec.Image,
 		Hostname:     spec.Hostname,
@@ -216,9 +322,9 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		Cmd:          spec.Cmd,
 		Env:          spec.Env,
 		Labels:       spec.Labels,
-		ExposedPorts: nat.PortSet{sshPort: {}},
+		ExposedPorts: exposed,
 	}
-	r, err := c.api.ContainerCreate(ctx, config, hostConfig, &network.NetworkingConfig{}, nil, spec.Name)
+	r, err := c.api.ContainerCreate(ctx, config, hostConfig, networking, nil, spec.Name)
 	if err != nil {
 		return "", fmt.Errorf("create %s: %w", spec.Name, c.wrap(err))
 	}
@@ -327,15 +433,15 @@ func (c *Client) RemoveImage(ctx context.Context, ref string) error {
 }
 
 // InspectName returns the container called exactly name. Unlike Inspect it
-// never takes name for an ID prefix: a directory called "a" or "cafe" must
-// not pick whichever container's ID starts so. ErrNotFound when no
-// container has that name (or that full ID).
+// never takes name for an ID, whole or prefix: `devenv stop db` must not
+// stop whichever container's ID starts with db. ErrNotFound when no
+// container has that name.
 func (c *Client) InspectName(ctx context.Context, name string) (Container, error) {
 	ct, err := c.Inspect(ctx, name)
 	if err != nil && strings.Contains(strings.ToLower(err.Error()), "multiple ids found with provided prefix") {
 		return Container{}, fmt.Errorf("%w: no container named %s", ErrNotFound, name)
 	}
-	if err == nil && ct.Name != name && ct.ID != name {
+	if err == nil && ct.Name != name {
 		return Container{}, fmt.Errorf("%w: no container named %s", ErrNotFound, name)
 	}
 	return ct, err
@@ -368,4 +474,26 @@ func (c *Client) WaitNotRunning(ctx context.Context, name string, timeout time.D
 			return false, err
 		}
 	}
+}
+
+// TagImage gives the local image src the reference ref as well.
+func (c *Client) TagImage(ctx context.Context, src, ref string) error {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	return c.wrap(c.api.ImageTag(ctx, src, ref))
+}
+
+// ImageEnv returns the environment variables a local image sets (its ENV
+// lines, as NAME=VALUE); ErrNotFound when the image is missing.
+func (c *Client) ImageEnv(ctx context.Context, ref string) ([]string, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	r, err := c.api.ImageInspect(ctx, ref)
+	if err != nil {
+		return nil, c.wrap(err)
+	}
+	if r.Config == nil {
+		return nil, nil
+	}
+	return r.Config.Env, nil
 }

@@ -14,8 +14,11 @@ import (
 	"strings"
 	"time"
 
+	"devenv/internal/egress"
 	"devenv/internal/engine"
+	"devenv/internal/ports"
 	"devenv/internal/project"
+	"devenv/internal/settings"
 )
 
 // ProjectLabel carries <parent>/<basename> of the project an environment is for.
@@ -30,9 +33,21 @@ type Options struct {
 	Port     string // --port, as given; "" when absent
 	Env      Getenv
 	Warnings io.Writer // where notes such as "SSH: 127.0.0.1:PORT" go
+	// SettingFlags are settings given as flags (key → text, e.g. "cpus"
+	// from --cpus); they win over variables and files.
+	SettingFlags map[string]string
 	// PrepareImage makes sure the image a new environment needs exists,
 	// building it when it can; nil only checks that it exists.
 	PrepareImage func(ctx context.Context, image, dir string) error
+	// ForwardSSHAgent is --ssh-agent; settings' forward_ssh_agent does it too.
+	ForwardSSHAgent bool
+	// Ports are forwarded from the host's loopback for as long as a new
+	// environment runs; PortsSource names where they were set, for
+	// messages. Egress is what it may reach outside. Both come from the
+	// settings (networkOptions).
+	Ports       []ports.Forward
+	PortsSource string
+	Egress      egress.Policy
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -97,15 +112,11 @@ func find(running []engine.Container, dir, name string) (Target, bool, error) {
 		}
 		return Target{}, false, nil
 	}
-	// The deepest workspace that holds dir wins: `devenv .` in api/src
-	// joins api's environment instead of starting one for src.
-	best, bestLen := -1, -1
-	for i, c := range running {
+	// The deepest workspace that holds dir wins, as the prompt decides.
+	best := project.Deepest(dir, running, func(c engine.Container) (string, bool) {
 		src, _, ok := workspaceOf(c)
-		if ok && (src == dir || strings.HasPrefix(dir, strings.TrimSuffix(src, "/")+"/")) && len(src) > bestLen {
-			best, bestLen = i, len(src)
-		}
-	}
+		return src, ok
+	})
 	if best >= 0 {
 		return targetFor(running[best], dir)
 	}
@@ -133,10 +144,11 @@ func targetFor(c engine.Container, dir string) (Target, bool, error) {
 	return Target{}, false, &CollisionError{Name: c.Name, RunningPath: src, RequestedPath: dir}
 }
 
-// workspaceOf finds the project bind mount under /workspaces.
+// workspaceOf finds the project bind mount: /workspaces/<basename> (git's
+// directories may be mounted deeper).
 func workspaceOf(c engine.Container) (src, dst string, ok bool) {
 	for _, m := range c.Mounts {
-		if !m.Volume && strings.HasPrefix(m.Target, project.WorkspaceRoot+"/") {
+		if base, in := strings.CutPrefix(m.Target, project.WorkspaceRoot+"/"); in && !m.Volume && base != "" && !strings.Contains(base, "/") {
 			return m.Source, m.Target, true
 		}
 	}
@@ -148,8 +160,16 @@ func workspaceOf(c engine.Container) (src, dst string, ok bool) {
 // end up in the same container: the loser of the name race waits for the
 // winner's container to run.
 func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (Target, error) {
+	if err := checkProjectDir(dir, opts.Env); err != nil {
+		return Target{}, err
+	}
 	if _, err := sshPort(opts); err != nil {
 		return Target{}, err
+	}
+	if opts.Name != "" {
+		if err := CheckName(opts.Name); err != nil {
+			return Target{}, err
+		}
 	}
 	target, ok, err := Find(ctx, eng, dir, opts.Name)
 	if err != nil {
@@ -160,9 +180,21 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 			fmt.Fprintf(opts.Warnings, "devenv: --port %s ignored: %s already runs with SSH on %s\n",
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
+		warnSettingFlags(opts, target.Container.Name)
+		if opts.ForwardSSHAgent && !ForwardsSSHAgent(target.Container) {
+			fmt.Fprintf(opts.Warnings, "devenv: --ssh-agent ignored: %s already runs without the SSH agent; `devenv stop %s` and start it again with --ssh-agent\n",
+				target.Container.Name, target.Container.Name)
+		}
 		return target, nil
 	}
-	spec, err := containerSpec(dir, opts)
+	set, err := startSettings(dir, opts)
+	if err != nil {
+		return Target{}, err
+	}
+	if err := networkOptions(dir, &opts, set); err != nil {
+		return Target{}, err
+	}
+	spec, err := containerSpec(dir, opts, set)
 	if err != nil {
 		return Target{}, err
 	}
@@ -173,32 +205,77 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err := prepare(ctx, spec.Image, dir); err != nil {
 		return Target{}, err
 	}
-	if err := ensureVolumes(ctx, eng); err != nil {
+	created, err := ensureVolumes(ctx, eng, spec.Name, dir)
+	if err != nil {
+		removeVolumes(ctx, eng, created)
 		return Target{}, err
 	}
-	deadline := time.Now().Add(60 * time.Second)
+	if err := ports.CheckFree(opts.Ports, opts.PortsSource); err != nil {
+		removeVolumes(ctx, eng, created)
+		return Target{}, err
+	}
+	target, err = start(ctx, eng, spec, dir, opts)
+	if err != nil {
+		removeVolumes(ctx, eng, created)
+	}
+	return target, err
+}
+
+// start creates the environment described by spec, or joins the one
+// another devenv creates under the same name at the same time.
+func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, dir string, opts Options) (Target, error) {
+	published := spec // what the gateway publishes for a confined environment
+	confine(&spec, opts)
+	release, err := lockName(ctx, opts.Env, spec.Name)
+	if err != nil {
+		return Target{}, err
+	}
+	defer release()
+	faultPoint(opts.Env, "locked")
+	deadline := time.Now().Add(30 * time.Second)
 	for {
-		c, err := create(ctx, eng, spec)
-		if err == nil {
-			fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
+		c, err := eng.InspectName(ctx, spec.Name)
+		switch {
+		case errors.Is(err, engine.ErrNotFound):
+			c, err := create(ctx, eng, spec, published, opts)
+			if err == nil {
+				fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
+				t, _, err := targetFor(c, dir)
+				return t, err
+			}
+			if pe := (*PortError)(nil); errors.As(err, &pe) {
+				pe.Source = portSource(opts)
+			}
+			if !errors.Is(err, engine.ErrNameInUse) {
+				return Target{}, err
+			}
+			// Taken between the look and the create, by a devenv that does
+			// not share our lock: look again.
+		case err != nil:
+			return Target{}, err
+		case !c.Devenv():
+			return Target{}, &ForeignContainerError{Name: c.Name}
+		case c.Running():
 			t, _, err := targetFor(c, dir)
 			return t, err
+		case c.State == "paused":
+			return Target{}, fmt.Errorf("%s is paused: resume it with `docker unpause %s`, or remove it with `devenv stop %s`", c.Name, c.Name, c.Name)
+		case c.State != "removing":
+			// Created, exited or dead while we hold the start lock: an
+			// interrupted start or a finished one left it (see lock.go).
+			if err := eng.Remove(ctx, c.ID); err != nil {
+				return Target{}, err
+			}
+			fmt.Fprintf(opts.Warnings, "devenv: removed %s, which an interrupted start had left %s\n", c.Name, c.State)
+			continue
 		}
-		if pe := (*PortError)(nil); errors.As(err, &pe) {
-			pe.Source = portSource(opts)
+		if time.Now().After(deadline) {
+			return Target{}, fmt.Errorf("%s is still being removed after 30 s: try again, or see `docker inspect %s`", spec.Name, spec.Name)
 		}
-		if !errors.Is(err, engine.ErrNameInUse) {
-			return Target{}, err
-		}
-		// Someone else holds the name: another devenv starting the same
-		// project, or an old environment still being removed.
-		c, err = awaitOther(ctx, eng, spec.Name, deadline)
-		if err != nil {
-			return Target{}, err
-		}
-		if c.Running() {
-			t, _, err := targetFor(c, dir)
-			return t, err
+		select {
+		case <-ctx.Done():
+			return Target{}, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
@@ -212,57 +289,63 @@ func orNone(s string) string {
 
 // create creates and starts the container; when starting fails it removes
 // what it created, so a failed start leaves nothing behind.
-func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec) (engine.Container, error) {
+func create(ctx context.Context, eng *engine.Client, spec, published engine.ContainerSpec, opts Options) (engine.Container, error) {
+	getenv := opts.Env
+	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
+	if err != nil {
+		return engine.Container{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
+	}
+	// Written under the start lock: no other start of this name rewrites
+	// them meanwhile.
+	envMounts, err := writeSessionEnv(getenv, spec.Name, sessionEnvironment(imageEnv, spec.Env))
+	if err != nil {
+		return engine.Container{}, err
+	}
+	spec.Mounts = append(spec.Mounts, envMounts...)
+	if opts.Egress.Enforced() {
+		if err := prepareNetwork(ctx, eng, spec, opts); err != nil {
+			return engine.Container{}, err
+		}
+	}
 	id, err := eng.Create(ctx, spec)
 	if err != nil {
 		return engine.Container{}, err
 	}
-	if err := eng.Start(ctx, id); err != nil {
+	faultPoint(getenv, "created")
+	if opts.Egress.Enforced() {
+		err = startGateway(ctx, eng, spec, published, opts)
+	}
+	if err == nil {
+		err = eng.Start(ctx, id)
+	}
+	if err == nil {
+		err = startRelays(ctx, eng, spec.Name, opts.Ports)
+	}
+	if err == nil && opts.Egress.Enforced() {
+		err = awaitProxy(ctx, eng, spec.Name)
+	}
+	if err != nil {
 		// The caller's ctx may be what failed; cleaning up must not.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		eng.Remove(cleanup, id)
+		if opts.Egress.Enforced() {
+			stopGateway(cleanup, eng, engine.Container{Name: spec.Name, Labels: spec.Labels})
+		}
+		if taken := forwardInUse(err, opts); taken != nil {
+			return engine.Container{}, taken
+		}
 		if errors.Is(err, engine.ErrPortInUse) {
 			return engine.Container{}, &PortError{Source: "--port", Value: strconv.Itoa(spec.SSHPort), Taken: true, Bind: spec.SSHIP}
 		}
 		return engine.Container{}, fmt.Errorf("start %s: %w", spec.Name, err)
 	}
+	faultPoint(getenv, "started")
 	return eng.Inspect(ctx, id)
 }
 
-// awaitOther waits until the container holding name runs, or is gone so
-// the caller can create it, or is ours but dead so it can be cleared.
-func awaitOther(ctx context.Context, eng *engine.Client, name string, deadline time.Time) (engine.Container, error) {
-	for {
-		c, err := eng.Inspect(ctx, name)
-		switch {
-		case errors.Is(err, engine.ErrNotFound):
-			return engine.Container{}, nil
-		case err != nil:
-			return engine.Container{}, err
-		case !c.Devenv():
-			return engine.Container{}, &ForeignContainerError{Name: name}
-		case c.Running():
-			return c, nil
-		case c.State == "exited" || c.State == "dead":
-			if err := eng.Remove(ctx, c.ID); err != nil {
-				return engine.Container{}, err
-			}
-			return engine.Container{}, nil
-		}
-		if time.Now().After(deadline) {
-			return engine.Container{}, fmt.Errorf("%s stayed %q for a minute: stop it with `devenv stop %s` and try again", name, c.State, name)
-		}
-		select {
-		case <-ctx.Done():
-			return engine.Container{}, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
 // containerSpec is the one description of a devenv container.
-func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
+func containerSpec(dir string, opts Options, set settings.Settings) (engine.ContainerSpec, error) {
 	id := project.Identify(dir)
 	port, err := sshPort(opts)
 	if err != nil {
@@ -274,83 +357,63 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 	}
 	home := opts.Env("HOME")
 	mounts := []engine.Mount{{Source: dir, Target: id.Workspace}}
-	mounts = append(mounts, volumeMounts()...)
+	mounts = append(mounts, volumeMounts(name)...)
 	mounts = append(mounts, configMounts(home)...)
-	// Sessions can tell where they are; mainProcess hands these on to SSH.
+	// Sessions can tell where they are; writeSessionEnv hands these on to
+	// SSH sessions and login shells.
 	env := []string{"DEVENV_NAME=" + name, "DEVENV_PROJECT=" + id.Label}
-	if sock := opts.Env("SSH_AUTH_SOCK"); sock != "" {
-		if info, err := os.Stat(sock); err == nil && info.Mode()&os.ModeSocket != 0 {
-			mounts = append(mounts, engine.Mount{Source: sock, Target: "/ssh-agent"})
-			env = append(env, "SSH_AUTH_SOCK=/ssh-agent")
-		}
+	gitMounts, gitEnv := gitInside(dir, id.Workspace, opts.Warnings)
+	mounts = append(mounts, gitMounts...)
+	env = append(env, gitEnv...)
+	agentMounts, agentHomeEnv, err := agentHomes(name, opts, set)
+	if err != nil {
+		return engine.ContainerSpec{}, err
 	}
-	image := imageFor(dir, id, opts.Env)
+	mounts = append(mounts, agentMounts...)
+	env = append(env, agentHomeEnv...)
+	agentSocket, agentEnv := sshAgent(opts, set)
+	mounts = append(mounts, agentSocket...)
+	env = append(env, agentEnv...)
+	priv := privilegesFor(set)
+	image := imageFor(dir, id, set.Image)
 	ssh, err := prepareSSH(name, opts)
 	if err != nil {
 		return engine.ContainerSpec{}, err
 	}
 	mounts = append(mounts, ssh.mounts...)
-	return engine.ContainerSpec{
+	labels := map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image, WorkspaceLabel: workspaceID(dir)}
+	if len(opts.Ports) > 0 {
+		labels[ports.Label] = ports.FormatLabel(opts.Ports)
+	}
+	spec := engine.ContainerSpec{
 		Name:     name,
 		Image:    image,
 		Hostname: id.Hostname,
-		User:     ContainerUser,
+		User:     priv.user,
 		WorkDir:  id.Workspace,
-		Cmd:      mainProcess,
+		Cmd:      priv.cmd,
 		Env:      env,
-		Labels:   map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image},
+		Labels:   labels,
 		Mounts:   mounts,
 		SSHIP:    ssh.bind,
 		SSHPort:  port,
-	}, nil
+
+		CapDrop:         priv.capDrop,
+		CapAdd:          priv.capAdd,
+		NoNewPrivileges: priv.noNewPrivileges,
+		Publish:         relayBindings(opts.Ports),
+		Sysctls:         loopbackIPv6,
+	}
+	applySettings(&spec, set)
+	return spec, nil
 }
 
-// mainProcess writes the session environment (see sessionEnvironment),
-// starts sshd (as root, through the image's sudo, so it can switch to
-// devuser per login) and then idles; the init process (Init: true) reaps
-// zombies and forwards the stop signal, so stop is immediate. devenv's host
-// key is named first with -h: sshd presents the first key of each type, and
-// devenv's known_hosts pins that one.
-var mainProcess = []string{"/bin/sh", "-c", `env -0 | sudo -n /usr/bin/perl -e "$1" /etc/devenv ||
-  echo "devenv: the session environment was not written; SSH sessions will lack PATH and DEVENV_*" >&2
-sudo -n /bin/sh -c '
-  test -s /etc/devenv/ssh_host_ed25519_key || test -s /etc/ssh/ssh_host_ed25519_key ||
-    ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key
-  test -s /etc/devenv/ssh_host_ed25519_key && set -- -h /etc/devenv/ssh_host_ed25519_key
-  mkdir -p /run/sshd && exec /usr/sbin/sshd "$@" -E /var/log/sshd.log' ||
+// mainProcess starts sshd (as root, through the image's sudo, so it can
+// switch to devuser per login) and then idles; the init process (Init: true)
+// reaps zombies and forwards the stop signal, so stop is immediate.
+var mainProcess = []string{"/bin/sh", "-c", `sudo -n /bin/sh -c '` + rootSetup + `' ||
   echo "devenv: sshd did not start; SSH into this environment will not work" >&2
-exec sleep infinity`, "devenv-main", sessionEnvironment}
-
-// sessionEnvironment is a Perl program (perl-base is Essential in Debian)
-// that the main process runs as root with its own environment on stdin,
-// as "env -0" prints it. A docker exec inherits the container's variables,
-// but an SSH session starts from sshd's and a login shell from what
-// /etc/profile resets; so the variables are written once, root-owned, to
-// /etc/devenv/environment for sshd's pam_env and to environment.sh for
-// /etc/profile.d (see Dockerfile.base). pam_env cuts values at "#" and has
-// no escapes, so a value it cannot carry reaches login shells only.
-const sessionEnvironment = `use strict;
-my $dir = shift;
-my %own = map { $_ => 1 } qw(HOME HOSTNAME PWD OLDPWD SHLVL _ TERM USER LOGNAME SHELL MAIL);
-my ($pam, $sh) = ("", "");
-local $/ = "\0";
-while (my $kv = <STDIN>) {
-  chomp $kv;
-  my ($k, $v) = split /=/, $kv, 2;
-  next if !defined $v || $k !~ /^[A-Za-z_][A-Za-z0-9_]*$/ || $own{$k};
-  (my $q = $v) =~ s/'/'\\''/g;
-  $sh .= "export $k='$q'\n";
-  $pam .= "$k=$v\n" if $v !~ /[\n#\\"']/;
-}
-umask 022;
-for (["environment", $pam], ["environment.sh", $sh]) {
-  my ($name, $text) = @$_;
-  open(my $f, ">", "$dir/$name.new") or die "$dir/$name: $!\n";
-  print $f $text;
-  close($f) or die "$dir/$name: $!\n";
-  rename("$dir/$name.new", "$dir/$name") or die "$dir/$name: $!\n";
-}
-`
+exec sleep infinity`}
 
 // sshPort applies the precedence --port > DEVENV_SSH_PORT > automatic (0).
 func sshPort(opts Options) (int, error) {
@@ -377,13 +440,13 @@ func portSource(opts Options) string {
 }
 
 // imageFor picks the project's own image when it has a .devenv/Dockerfile,
-// else DEVENV_IMAGE or the default devenv image.
-func imageFor(dir string, id project.Identity, getenv Getenv) string {
-	if _, err := os.Stat(filepath.Join(dir, ".devenv", "Dockerfile")); err == nil {
+// else the image setting (or DEVENV_IMAGE) or the default devenv image.
+func imageFor(dir string, id project.Identity, setting string) string {
+	if project.HasDockerfile(dir) {
 		return id.ProjectImage()
 	}
-	if img := getenv("DEVENV_IMAGE"); img != "" {
-		return img
+	if setting != "" {
+		return setting
 	}
 	return project.DefaultImage
 }
@@ -394,32 +457,10 @@ func checkImage(ctx context.Context, eng *engine.Client, image, dir string) erro
 		return err
 	}
 	fix := "build it with `devenv build`"
-	if strings.HasPrefix(image, "devenv-project-") {
+	if project.IsProjectImage(image) {
 		fix = fmt.Sprintf("build it with `devenv build --project %s`", dir)
 	}
 	return &ImageMissingError{Image: image, Fix: fix}
-}
-
-// ByName returns the running environment called name, with its workspace as
-// the working directory; ok is false when no container has that name. A
-// container that exists but lacks devenv=true is an error.
-func ByName(ctx context.Context, eng *engine.Client, name string) (Target, bool, error) {
-	c, err := eng.InspectName(ctx, name)
-	switch {
-	case errors.Is(err, engine.ErrNotFound):
-		return Target{}, false, nil
-	case err != nil:
-		return Target{}, false, err
-	case !c.Devenv():
-		return Target{}, false, &ForeignContainerError{Name: c.Name}
-	case !c.Running():
-		return Target{}, false, nil
-	}
-	_, dst, ok := workspaceOf(c)
-	if !ok {
-		dst = project.WorkspaceRoot
-	}
-	return Target{Container: c, WorkDir: dst}, true, nil
 }
 
 // WorkspacePath is the host path of the project an environment serves.

@@ -1,6 +1,10 @@
 package sshkeys
 
-import "strings"
+import (
+	"strings"
+
+	"devenv/internal/shellquote"
+)
 
 // Option is one ssh_config keyword and its value.
 type Option struct{ Key, Value string }
@@ -56,43 +60,7 @@ func quoteWord(v string) string {
 func ProxyCommand(argv ...string) Option {
 	words := make([]string, len(argv))
 	for i, a := range argv {
-		words[i] = ShellQuote(a)
+		words[i] = shellquote.POSIXWord(a)
 	}
 	return Option{"ProxyCommand", strings.Join(words, " ")}
-}
-
-// ShellQuote quotes s as one word for whichever shell reads it: sh, bash,
-// zsh or fish (a ProxyCommand runs in the user's shell, a remote command in
-// devuser's login shell). Words that need no quoting stay as they are.
-// Outside single quotes, \' and \\ mean a quote and a backslash in all of
-// them; inside them fish reads both as escapes, so they never stand inside.
-func ShellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:,@") == "" {
-		return s
-	}
-	var b strings.Builder
-	quoted := false
-	for _, r := range s {
-		if r == '\'' || r == '\\' {
-			if quoted {
-				b.WriteByte('\'')
-				quoted = false
-			}
-			b.WriteByte('\\')
-			b.WriteRune(r)
-			continue
-		}
-		if !quoted {
-			b.WriteByte('\'')
-			quoted = true
-		}
-		b.WriteRune(r)
-	}
-	if quoted {
-		b.WriteByte('\'')
-	}
-	if b.Len() == 0 {
-		return "''"
-	}
-	return b.String()
 }
