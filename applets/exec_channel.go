@@ -58,10 +58,13 @@ func openChannel(stateDir, name, via string) bool {
 
 // warmExec runs cmd through an open channel without asking the engine
 // anything, when the target is an environment's name or its project
-// directory itself and that environment's channel is open. ok is false when
-// the engine has to resolve the target.
+// directory itself and that environment's channel is open, and no start
+// flag needs a word about it. ok is false when the engine has to resolve
+// the target.
 func (c *call) warmExec(target string, flags startFlags, cmd []string, tty bool) (code int, ok bool, err error) {
-	if flags.port != "" { // exec says when --port is ignored: the engine's way
+	if flags.port != "" || len(flags.settings) > 0 || flags.sshAgent {
+		// Start flags: the engine's way says when a running environment
+		// ignores them.
 		return 0, false, nil
 	}
 	store, err := sshkeys.Open(c.env)
