@@ -120,10 +120,6 @@ func (d *docker) condition(cond string) (bool, error) {
 	switch cond {
 	case "docker":
 		return d.reachable, nil
-	case "execpath:channel", "execpath:engine":
-		// The default run takes whichever way opens; only
-		// TestScriptExecPaths insists on one.
-		return false, nil
 	case "dockerd-restart":
 		// Stopping the engine ends every container on it: only where the
 		// run says nothing else uses it, as .ci/run does in CI.
