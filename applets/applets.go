@@ -5,9 +5,6 @@ package applets
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"io/fs"
 	"os/signal"
@@ -29,7 +26,7 @@ type Getenv func(string) string
 // call is one invocation of an applet.
 type call struct {
 	prog    string // how the user named it: "devenv list" or "devenv-list"
-	usage   string
+	usage   string // the applet's usage, to which --help adds the Flags section
 	args    []string
 	env     Getenv
 	stdio   Stdio
@@ -40,8 +37,23 @@ type call struct {
 type applet struct {
 	name    string // "list"; also reachable as "devenv-list"
 	summary string
-	usage   string // synopsis and flags, printed by --help
+	usage   string         // synopsis and description; --help adds the Flags section
+	flags   func(*flagSet) // declares the applet's flags; nil for none
 	run     func(ctx context.Context, c *call) error
+}
+
+// declared is a's flags, declared for --help and completion.
+func (a applet) declared() *flagSet {
+	s := newFlagSet(a.name)
+	if a.flags != nil {
+		a.flags(s)
+	}
+	return s
+}
+
+// help is what --help prints.
+func (a applet) help() string {
+	return a.usage + a.declared().section()
 }
 
 // Program is the binary's name, the default applet's name and the prefix of
@@ -123,22 +135,4 @@ func dispatch(argv []string) (applet, string, []string) {
 		}
 	}
 	return startApplet, Program, argv
-}
-
-// parseFlags parses args with fs; --help prints usage to stdout and ends
-// the applet with status 0.
-func (c *call) parseFlags(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(c.stdio.Out, c.usage)
-			return errHelpShown
-		}
-		return usageErrorf("%v", err)
-	}
-	return nil
-}
-
-func newFlagSet(c *call) *flag.FlagSet {
-	return flag.NewFlagSet(c.prog, flag.ContinueOnError)
 }

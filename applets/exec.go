@@ -17,22 +17,21 @@ Run CMD as devuser in the environment TARGET (a project path or an
 environment's name; default: the current directory), starting it first if
 needed. No terminal is allocated: stdout and stderr pass through separately,
 piped stdin is passed on, and devenv exits with CMD's exit code.
-
-Flags:
-  --port N     publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)
-  --name NAME  container name to use instead of devenv-<parent>-<basename>
-  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
-  --memory M   limit memory when starting, such as 4g (setting memory)
-  --pids N     limit processes when starting (setting pids)
 `,
-	run: runExec,
+	flags: declare[execFlags],
+	run:   runExec,
+}
+
+type execFlags struct{ startFlags }
+
+func (f *execFlags) declare(s *flagSet) {
+	f.declareWith(s, "publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)")
 }
 
 func runExec(ctx context.Context, c *call) error {
 	before, cmd := splitAtDashes(c.args)
-	var flags startFlags
-	fs := newFlagSet(c)
-	flags.register(fs)
+	var flags execFlags
+	fs := c.flags(&flags)
 	err := c.parseFlags(fs, before)
 	if err != nil {
 		return err
@@ -52,7 +51,7 @@ func runExec(ctx context.Context, c *call) error {
 		return usageErrorf("no command given after --")
 	}
 
-	eng, t, err := c.openTarget(ctx, target, flags)
+	eng, t, err := c.openTarget(ctx, target, flags.startFlags)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"devenv/completions"
 	"devenv/internal/engine"
 	"devenv/internal/environment"
 )
@@ -18,12 +19,20 @@ var listApplet = applet{
 	usage: `Usage: devenv list [--format table|json] [-q]
 
 List the running devenv environments, sorted by name.
-
-Flags:
-  --format F  table (default) or json
-  -q          print names only
 `,
-	run: runList,
+	flags: declare[listFlags],
+	run:   runList,
+}
+
+type listFlags struct {
+	format string
+	quiet  bool
+}
+
+func (f *listFlags) declare(s *flagSet) {
+	f.format = "table"
+	s.String(&f.format, "format", "F", "table (default) or json", completions.OneOf("table", "json"))
+	s.Bool(&f.quiet, "q", "print names only")
 }
 
 // listEntry is one environment in `devenv list --format json`.
@@ -39,17 +48,16 @@ type listEntry struct {
 }
 
 func runList(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
-	format := fs.String("format", "table", "")
-	quiet := fs.Bool("q", false, "")
+	var f listFlags
+	fs := c.flags(&f)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	if *format != "table" && *format != "json" {
-		return usageErrorf("unknown format %q: use table or json", *format)
+	if f.format != "table" && f.format != "json" {
+		return usageErrorf("unknown format %q: use table or json", f.format)
 	}
 	eng, err := engine.Connect(ctx)
 	if err != nil {
@@ -90,11 +98,11 @@ func runList(ctx context.Context, c *call) error {
 	}
 	out := c.stdio.Out
 	switch {
-	case *quiet:
+	case f.quiet:
 		for _, e := range entries {
 			fmt.Fprintln(out, e.Name)
 		}
-	case *format == "json":
+	case f.format == "json":
 		if err := addLimits(ctx, eng, entries); err != nil {
 			return err
 		}

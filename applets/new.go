@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"devenv/completions"
 	"devenv/internal/environment"
 	"devenv/internal/images"
 )
@@ -21,25 +22,31 @@ var newApplet = applet{
 Write PATH/.devenv/Dockerfile (default PATH: the current directory) from a
 template. The next 'devenv PATH' builds the project's image from it, and
 rebuilds it whenever the Dockerfile or the files it copies change.
-
-Flags:
-  --template NAME  the template (default: project)
-  --force          replace an existing .devenv/Dockerfile
-  --list           list the templates
 `,
-	run: runNew,
+	flags: declare[newFlags],
+	run:   runNew,
+}
+
+type newFlags struct {
+	template    string
+	force, list bool
+}
+
+func (f *newFlags) declare(s *flagSet) {
+	f.template = "project"
+	s.String(&f.template, "template", "NAME", "the template (default: project)", completions.Templates())
+	s.Bool(&f.force, "force", "replace an existing .devenv/Dockerfile")
+	s.Bool(&f.list, "list", "list the templates")
 }
 
 func runNew(ctx context.Context, c *call) error {
-	flags := newFlagSet(c)
-	template := flags.String("template", "project", "")
-	force := flags.Bool("force", false, "")
-	list := flags.Bool("list", false, "")
+	var f newFlags
+	flags := c.flags(&f)
 	if err := c.parseFlags(flags, c.args); err != nil {
 		return err
 	}
 	buildFS := c.buildContext("")
-	if *list {
+	if f.list {
 		fmt.Fprintln(c.stdio.Out, strings.Join(images.Templates(buildFS), "\n"))
 		return nil
 	}
@@ -54,12 +61,12 @@ func runNew(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	text, err := images.Template(buildFS, *template)
+	text, err := images.Template(buildFS, f.template)
 	if err != nil {
 		return err
 	}
 	target := filepath.Join(dir, filepath.FromSlash(images.ProjectDockerfile))
-	if _, err := os.Stat(target); err == nil && !*force {
+	if _, err := os.Stat(target); err == nil && !f.force {
 		return fmt.Errorf("%s exists already: keep it, or replace it with --force", filepath.Join(path, images.ProjectDockerfile))
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
@@ -71,6 +78,6 @@ func runNew(ctx context.Context, c *call) error {
 		return err
 	}
 	fmt.Fprintf(c.stdio.Err, "wrote %s from template %s; `devenv %s` builds it on first start\n",
-		filepath.Join(path, images.ProjectDockerfile), *template, path)
+		filepath.Join(path, images.ProjectDockerfile), f.template, path)
 	return nil
 }

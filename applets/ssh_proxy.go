@@ -32,7 +32,7 @@ ProxyCommand; 'devenv ssh-config --proxy' writes blocks that use it.
 var sshdInetd = []string{"sudo", "-n", "/usr/sbin/sshd", "-i", "-h", environment.HostKeyPath, "-E", "/var/log/sshd.log"}
 
 func runSSHProxy(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
+	fs := c.flags(nil)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}

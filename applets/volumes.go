@@ -24,11 +24,15 @@ so plugin installs and caches survive 'devenv stop':
   devenv-cache  ~/.cache
   devenv-state  ~/.local/state
 'devenv stop' never removes them; 'devenv volumes rm' does, after asking.
-
-Flags:
-  --yes  remove without asking
 `,
-	run: runVolumes,
+	flags: declare[volumesFlags],
+	run:   runVolumes,
+}
+
+type volumesFlags struct{ yes bool }
+
+func (f *volumesFlags) declare(s *flagSet) {
+	s.Bool(&f.yes, "yes", "remove without asking")
 }
 
 func runVolumes(ctx context.Context, c *call) error {
@@ -36,8 +40,8 @@ func runVolumes(ctx context.Context, c *call) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		verb, args = args[0], args[1:]
 	}
-	flags := newFlagSet(c)
-	yes := flags.Bool("yes", false, "")
+	var f volumesFlags
+	flags := c.flags(&f)
 	if err := c.parseFlags(flags, args); err != nil {
 		return err
 	}
@@ -76,7 +80,7 @@ func runVolumes(ctx context.Context, c *call) error {
 		fmt.Fprintf(c.stdio.Err, "%s: no devenv volumes to remove\n", c.prog)
 		return nil
 	}
-	if !*yes {
+	if !f.yes {
 		if !terminal.Is(c.stdio.In) {
 			return fmt.Errorf("removing %s needs confirmation: run it on a terminal, or add --yes", strings.Join(present, ", "))
 		}

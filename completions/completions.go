@@ -10,7 +10,6 @@ package completions
 
 import (
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -22,29 +21,35 @@ import (
 // Program is the binary's name and the prefix of every applet's own name.
 const Program = "devenv"
 
-// Flag is one flag of a command.
+// Flag is one flag of an applet, as its declaration in the applet says.
 type Flag struct {
-	Name  string             // without dashes
-	Value complete.Predictor // predicts its value; nil for a boolean flag
+	Name   string // without dashes
+	Values Values // how its value completes; the zero Values for a boolean flag
 }
 
-// Command is how one command's line completes.
-type Command struct {
-	Flags []Flag
-	// Args predicts the positional argument at index pos; nil, or a nil
+// command is how one command's line completes.
+type command struct {
+	flags []predictedFlag
+	// args predicts the positional argument at index pos; nil, or a nil
 	// result, predicts nothing.
-	Args func(pos int) complete.Predictor
+	args func(pos int) complete.Predictor
+}
+
+// predictedFlag is a Flag with its predictor built.
+type predictedFlag struct {
+	name  string
+	value complete.Predictor // nil for a boolean flag
 }
 
 // App is an applet as the dispatcher knows it.
 type App struct {
 	Name  string // "stop"; Program for the default applet
-	Usage string // its --help text, whose Flags section lists its flags
+	Flags []Flag // in the order its --help lists them
 }
 
 // Tree is every command devenv completes.
 type Tree struct {
-	commands map[string]Command // "" is devenv itself
+	commands map[string]command // "" is devenv itself
 	offered  []string           // what may follow "devenv ": the applets
 }
 
@@ -59,17 +64,20 @@ func New(apps []App, src Sources) *Tree {
 			offered = append(offered, a.Name)
 		}
 	}
-	t := &Tree{commands: specs(src, offered), offered: offered}
+	t := &Tree{commands: map[string]command{}, offered: offered}
+	for name, args := range arguments(src, offered) {
+		t.commands[name] = command{args: args}
+	}
 	for _, a := range apps {
 		name := a.Name
 		if name == Program {
 			name = ""
 		}
-		spec := t.commands[name]
-		if flags, ok := usageFlags(a.Usage); ok {
-			spec.Flags = mergeFlags(flags, spec.Flags)
+		cmd := t.commands[name]
+		for _, f := range a.Flags {
+			cmd.flags = append(cmd.flags, predictedFlag{name: f.Name, value: f.Values.predictor(src)})
 		}
-		t.commands[name] = spec
+		t.commands[name] = cmd
 	}
 	return t
 }
@@ -105,7 +113,7 @@ func (t *Tree) For(text string) complete.Completer {
 	if name == "" && len(args) == 0 {
 		// The first word after devenv: an applet's name, or the start
 		// applet's PATH.
-		cmd.Args = func(int) complete.Predictor { return predict.Or(predict.Set(t.offered), dirs()) }
+		cmd.args = func(int) complete.Predictor { return predict.Or(predict.Set(t.offered), dirs()) }
 	}
 	lf := &leaf{cmd: cmd, pos: position(cmd, args), dashes: dashes(l)}
 	if sub {
@@ -115,7 +123,7 @@ func (t *Tree) For(text string) complete.Completer {
 }
 
 // position counts the positional arguments before the current word.
-func position(cmd Command, args []string) int {
+func position(cmd command, args []string) int {
 	pos := 0
 	for i := 0; i < len(args); i++ {
 		name, hasValue, ok := flagName(args[i])
@@ -123,20 +131,20 @@ func position(cmd Command, args []string) int {
 			pos++
 			continue
 		}
-		if f, known := cmd.flag(name); known && f.Value != nil && !hasValue {
+		if f, known := cmd.flag(name); known && f.value != nil && !hasValue {
 			i++ // its value
 		}
 	}
 	return pos
 }
 
-func (c Command) flag(name string) (Flag, bool) {
-	for _, f := range c.Flags {
-		if f.Name == name {
+func (c command) flag(name string) (predictedFlag, bool) {
+	for _, f := range c.flags {
+		if f.name == name {
 			return f, true
 		}
 	}
-	return Flag{}, false
+	return predictedFlag{}, false
 }
 
 // dashes is how complete/v2 will prefix the flag names it offers for this
@@ -163,7 +171,7 @@ func dashes(l line) string {
 
 // leaf completes one command's flags and arguments.
 type leaf struct {
-	cmd    Command
+	cmd    command
 	pos    int
 	dashes string
 }
@@ -176,17 +184,17 @@ func (l *leaf) SubCmdGet(string) complete.Completer { return nil }
 // as -n.
 func (l *leaf) FlagList() []string {
 	var names []string
-	for _, f := range l.cmd.Flags {
-		long := len(f.Name) > 1
+	for _, f := range l.cmd.flags {
+		long := len(f.name) > 1
 		switch {
 		case l.dashes == "--":
 			if long {
-				names = append(names, f.Name)
+				names = append(names, f.name)
 			}
 		case l.dashes == "" && long:
-			names = append(names, "-"+f.Name)
+			names = append(names, "-"+f.name)
 		default:
-			names = append(names, f.Name)
+			names = append(names, f.name)
 		}
 	}
 	return names
@@ -200,8 +208,8 @@ func (l *leaf) FlagGet(name string) complete.Predictor {
 	if !ok {
 		return nil
 	}
-	if f.Value != nil {
-		return f.Value
+	if f.value != nil {
+		return f.value
 	}
 	return complete.PredictFunc(func(prefix string) []string {
 		var out []string
@@ -209,11 +217,11 @@ func (l *leaf) FlagGet(name string) complete.Predictor {
 			out = p.Predict(prefix)
 		}
 		if prefix == "" {
-			for _, f := range l.cmd.Flags {
-				if len(f.Name) > 1 {
-					out = append(out, "--"+f.Name)
+			for _, f := range l.cmd.flags {
+				if len(f.name) > 1 {
+					out = append(out, "--"+f.name)
 				} else {
-					out = append(out, "-"+f.Name)
+					out = append(out, "-"+f.name)
 				}
 			}
 		}
@@ -222,10 +230,10 @@ func (l *leaf) FlagGet(name string) complete.Predictor {
 }
 
 func (l *leaf) ArgsGet() complete.Predictor {
-	if l.cmd.Args == nil {
+	if l.cmd.args == nil {
 		return nil
 	}
-	if p := l.cmd.Args(l.pos); p != nil {
+	if p := l.cmd.args(l.pos); p != nil {
 		return p
 	}
 	return nil
@@ -247,46 +255,3 @@ func (p *parent) SubCmdGet(name string) complete.Completer {
 func (p *parent) FlagList() []string                { return nil }
 func (p *parent) FlagGet(string) complete.Predictor { return nil }
 func (p *parent) ArgsGet() complete.Predictor       { return nil }
-
-// usageFlag matches a flag line of a usage text's Flags section:
-// "  --stage base|devenv  build …", "  -q          print names only".
-var usageFlag = regexp.MustCompile(`^\s+--?([A-Za-z][\w-]*)(?:[ =]([^\s]+))?(?:\s{2,}|$)`)
-
-// usageFlags reads the flags an applet documents; ok is false when its usage
-// has no Flags section.
-func usageFlags(usage string) (flags []Flag, ok bool) {
-	_, section, ok := strings.Cut(usage, "\nFlags:\n")
-	if !ok {
-		return nil, false
-	}
-	for _, text := range strings.Split(section, "\n") {
-		m := usageFlag.FindStringSubmatch(text)
-		if m == nil {
-			continue
-		}
-		f := Flag{Name: m[1]}
-		if value := m[2]; value != "" {
-			f.Value = predict.Something
-			if strings.Contains(value, "|") && strings.ToLower(value) == value {
-				f.Value = predict.Set(strings.Split(value, "|"))
-			}
-		}
-		flags = append(flags, f)
-	}
-	return flags, true
-}
-
-// mergeFlags keeps the documented flags, with the spec's predictor for those
-// the spec knows.
-func mergeFlags(documented, spec []Flag) []Flag {
-	out := make([]Flag, 0, len(documented))
-	for _, f := range documented {
-		for _, s := range spec {
-			if s.Name == f.Name && (s.Value != nil) == (f.Value != nil) {
-				f.Value = s.Value
-			}
-		}
-		out = append(out, f)
-	}
-	return out
-}
