@@ -190,15 +190,6 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err := ensureVolumes(ctx, eng); err != nil {
 		return Target{}, err
 	}
-	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
-	if err != nil {
-		return Target{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
-	}
-	envMounts, err := writeSessionEnv(opts.Env, spec.Name, sessionEnvironment(imageEnv, spec.Env))
-	if err != nil {
-		return Target{}, err
-	}
-	spec.Mounts = append(spec.Mounts, envMounts...)
 	release, err := lockName(ctx, opts.Env, spec.Name)
 	if err != nil {
 		return Target{}, err
@@ -263,6 +254,17 @@ func orNone(s string) string {
 // create creates and starts the container; when starting fails it removes
 // what it created, so a failed start leaves nothing behind.
 func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, getenv Getenv) (engine.Container, error) {
+	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
+	if err != nil {
+		return engine.Container{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
+	}
+	// Written under the start lock: no other start of this name rewrites
+	// them meanwhile.
+	envMounts, err := writeSessionEnv(getenv, spec.Name, sessionEnvironment(imageEnv, spec.Env))
+	if err != nil {
+		return engine.Container{}, err
+	}
+	spec.Mounts = append(spec.Mounts, envMounts...)
 	id, err := eng.Create(ctx, spec)
 	if err != nil {
 		return engine.Container{}, err
