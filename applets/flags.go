@@ -107,10 +107,10 @@ func (s *flagSet) section() string {
 }
 
 // completion is the flags as completions knows them.
-func (s *flagSet) completion() []completions.Flag {
-	flags := make([]completions.Flag, 0, len(s.declared))
+func (s *flagSet) completion() []completions.AppFlag {
+	flags := make([]completions.AppFlag, 0, len(s.declared))
 	for _, f := range s.declared {
-		flags = append(flags, completions.Flag{Name: f.name, Values: f.values})
+		flags = append(flags, completions.AppFlag{Name: f.name, Values: f.values})
 	}
 	return flags
 }

@@ -21,35 +21,35 @@ import (
 // Program is the binary's name and the prefix of every applet's own name.
 const Program = "devenv"
 
-// Flag is one flag of an applet, as its declaration in the applet says.
+// Flag is one flag of a command.
 type Flag struct {
-	Name   string // without dashes
-	Values Values // how its value completes; the zero Values for a boolean flag
+	Name  string             // without dashes
+	Value complete.Predictor // predicts its value; nil for a boolean flag
 }
 
-// command is how one command's line completes.
-type command struct {
-	flags []predictedFlag
-	// args predicts the positional argument at index pos; nil, or a nil
+// Command is how one command's line completes.
+type Command struct {
+	Flags []Flag
+	// Args predicts the positional argument at index pos; nil, or a nil
 	// result, predicts nothing.
-	args func(pos int) complete.Predictor
-}
-
-// predictedFlag is a Flag with its predictor built.
-type predictedFlag struct {
-	name  string
-	value complete.Predictor // nil for a boolean flag
+	Args func(pos int) complete.Predictor
 }
 
 // App is an applet as the dispatcher knows it.
 type App struct {
-	Name  string // "stop"; Program for the default applet
-	Flags []Flag // in the order its --help lists them
+	Name  string    // "stop"; Program for the default applet
+	Flags []AppFlag // as the applet declares them, in the order of its --help
+}
+
+// AppFlag is a flag as its applet declares it.
+type AppFlag struct {
+	Name   string // without dashes
+	Values Values // how its value completes; the zero Values for a boolean flag
 }
 
 // Tree is every command devenv completes.
 type Tree struct {
-	commands map[string]command // "" is devenv itself
+	commands map[string]Command // "" is devenv itself
 	offered  []string           // what may follow "devenv ": the applets
 }
 
@@ -64,9 +64,9 @@ func New(apps []App, src Sources) *Tree {
 			offered = append(offered, a.Name)
 		}
 	}
-	t := &Tree{commands: map[string]command{}, offered: offered}
+	t := &Tree{commands: map[string]Command{}, offered: offered}
 	for name, args := range arguments(src, offered) {
-		t.commands[name] = command{args: args}
+		t.commands[name] = Command{Args: args}
 	}
 	for _, a := range apps {
 		name := a.Name
@@ -75,7 +75,7 @@ func New(apps []App, src Sources) *Tree {
 		}
 		cmd := t.commands[name]
 		for _, f := range a.Flags {
-			cmd.flags = append(cmd.flags, predictedFlag{name: f.Name, value: f.Values.predictor(src)})
+			cmd.Flags = append(cmd.Flags, Flag{Name: f.Name, Value: f.Values.predictor(src)})
 		}
 		t.commands[name] = cmd
 	}
@@ -113,7 +113,7 @@ func (t *Tree) For(text string) complete.Completer {
 	if name == "" && len(args) == 0 {
 		// The first word after devenv: an applet's name, or the start
 		// applet's PATH.
-		cmd.args = func(int) complete.Predictor { return predict.Or(predict.Set(t.offered), dirs()) }
+		cmd.Args = func(int) complete.Predictor { return predict.Or(predict.Set(t.offered), dirs()) }
 	}
 	lf := &leaf{cmd: cmd, pos: position(cmd, args), dashes: dashes(l)}
 	if sub {
@@ -123,7 +123,7 @@ func (t *Tree) For(text string) complete.Completer {
 }
 
 // position counts the positional arguments before the current word.
-func position(cmd command, args []string) int {
+func position(cmd Command, args []string) int {
 	pos := 0
 	for i := 0; i < len(args); i++ {
 		name, hasValue, ok := flagName(args[i])
@@ -131,20 +131,20 @@ func position(cmd command, args []string) int {
 			pos++
 			continue
 		}
-		if f, known := cmd.flag(name); known && f.value != nil && !hasValue {
+		if f, known := cmd.flag(name); known && f.Value != nil && !hasValue {
 			i++ // its value
 		}
 	}
 	return pos
 }
 
-func (c command) flag(name string) (predictedFlag, bool) {
-	for _, f := range c.flags {
-		if f.name == name {
+func (c Command) flag(name string) (Flag, bool) {
+	for _, f := range c.Flags {
+		if f.Name == name {
 			return f, true
 		}
 	}
-	return predictedFlag{}, false
+	return Flag{}, false
 }
 
 // dashes is how complete/v2 will prefix the flag names it offers for this
@@ -171,7 +171,7 @@ func dashes(l line) string {
 
 // leaf completes one command's flags and arguments.
 type leaf struct {
-	cmd    command
+	cmd    Command
 	pos    int
 	dashes string
 }
@@ -184,17 +184,17 @@ func (l *leaf) SubCmdGet(string) complete.Completer { return nil }
 // as -n.
 func (l *leaf) FlagList() []string {
 	var names []string
-	for _, f := range l.cmd.flags {
-		long := len(f.name) > 1
+	for _, f := range l.cmd.Flags {
+		long := len(f.Name) > 1
 		switch {
 		case l.dashes == "--":
 			if long {
-				names = append(names, f.name)
+				names = append(names, f.Name)
 			}
 		case l.dashes == "" && long:
-			names = append(names, "-"+f.name)
+			names = append(names, "-"+f.Name)
 		default:
-			names = append(names, f.name)
+			names = append(names, f.Name)
 		}
 	}
 	return names
@@ -208,8 +208,8 @@ func (l *leaf) FlagGet(name string) complete.Predictor {
 	if !ok {
 		return nil
 	}
-	if f.value != nil {
-		return f.value
+	if f.Value != nil {
+		return f.Value
 	}
 	return complete.PredictFunc(func(prefix string) []string {
 		var out []string
@@ -217,11 +217,11 @@ func (l *leaf) FlagGet(name string) complete.Predictor {
 			out = p.Predict(prefix)
 		}
 		if prefix == "" {
-			for _, f := range l.cmd.flags {
-				if len(f.name) > 1 {
-					out = append(out, "--"+f.name)
+			for _, f := range l.cmd.Flags {
+				if len(f.Name) > 1 {
+					out = append(out, "--"+f.Name)
 				} else {
-					out = append(out, "-"+f.name)
+					out = append(out, "-"+f.Name)
 				}
 			}
 		}
@@ -230,10 +230,10 @@ func (l *leaf) FlagGet(name string) complete.Predictor {
 }
 
 func (l *leaf) ArgsGet() complete.Predictor {
-	if l.cmd.args == nil {
+	if l.cmd.Args == nil {
 		return nil
 	}
-	if p := l.cmd.args(l.pos); p != nil {
+	if p := l.cmd.Args(l.pos); p != nil {
 		return p
 	}
 	return nil

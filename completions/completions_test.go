@@ -13,22 +13,22 @@ import (
 
 // apps stand in for the applet table: flags shaped like the real ones.
 var (
-	startFlags = []Flag{{"port", AnyWord()}, {"name", AnyWord()}}
+	startFlags = []AppFlag{{"port", AnyWord()}, {"name", AnyWord()}}
 	apps       = []App{
 		{Name: Program, Flags: startFlags},
 		{Name: "exec", Flags: startFlags},
 		{Name: "ssh", Flags: startFlags},
-		{Name: "list", Flags: []Flag{{"format", OneOf("table", "json")}, {"q", Values{}}}},
-		{Name: "stop", Flags: []Flag{{"all", Values{}}, {"name", Environments()}}},
-		{Name: "build", Flags: []Flag{
+		{Name: "list", Flags: []AppFlag{{"format", OneOf("table", "json")}, {"q", Values{}}}},
+		{Name: "stop", Flags: []AppFlag{{"all", Values{}}, {"name", Environments()}}},
+		{Name: "build", Flags: []AppFlag{
 			{"stage", OneOf("base", "devenv")},
 			{"tool", Tools()},
 			{"tools", ToolList()},
 			{"no-cache", Values{}},
 			{"v", Values{}},
 		}},
-		{Name: "new", Flags: []Flag{{"template", Templates()}, {"force", Values{}}}},
-		{Name: "init", Flags: []Flag{{"prompt", Values{}}}},
+		{Name: "new", Flags: []AppFlag{{"template", Templates()}, {"force", Values{}}}},
+		{Name: "init", Flags: []AppFlag{{"prompt", Values{}}}},
 		{Name: "help"},
 	}
 )
