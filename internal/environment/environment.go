@@ -35,7 +35,7 @@ type Options struct {
 	// from --cpus); they win over variables and files.
 	SettingFlags map[string]string
 	// PrepareImage makes sure the image a new environment needs exists,
-	// building it when it can; nil only checks that it exists.
+	// building it when it can (images.Builder.Prepare). Required.
 	PrepareImage func(ctx context.Context, image, dir string) error
 }
 
@@ -180,11 +180,7 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err != nil {
 		return Target{}, err
 	}
-	prepare := opts.PrepareImage
-	if prepare == nil {
-		prepare = func(ctx context.Context, image, dir string) error { return checkImage(ctx, eng, image, dir) }
-	}
-	if err := prepare(ctx, spec.Image, dir); err != nil {
+	if err := opts.PrepareImage(ctx, spec.Image, dir); err != nil {
 		return Target{}, err
 	}
 	if err := ensureVolumes(ctx, eng); err != nil {
@@ -378,18 +374,6 @@ func imageFor(dir string, id project.Identity, setting string) string {
 		return setting
 	}
 	return project.DefaultImage
-}
-
-func checkImage(ctx context.Context, eng *engine.Client, image, dir string) error {
-	ok, err := eng.ImageExists(ctx, image)
-	if err != nil || ok {
-		return err
-	}
-	fix := "build it with `devenv build`"
-	if strings.HasPrefix(image, "devenv-project-") {
-		fix = fmt.Sprintf("build it with `devenv build --project %s`", dir)
-	}
-	return &ImageMissingError{Image: image, Fix: fix}
 }
 
 // WorkspacePath is the host path of the project an environment serves.
