@@ -5,20 +5,18 @@ package applets
 
 import (
 	"context"
-	"io"
 	"io/fs"
 	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
+
+	"devenv/internal/environment"
 )
 
-// Stdio is an applet's standard streams.
-type Stdio struct {
-	In       io.Reader
-	Out, Err io.Writer
-}
+// Stdio is an applet's standard streams, which its sessions get.
+type Stdio = environment.Stdio
 
 // Getenv looks up an environment variable.
 type Getenv func(string) string
@@ -31,7 +29,7 @@ type call struct {
 	env     Getenv
 	stdio   Stdio
 	applets []applet // the table, for help; passed in to keep initialisation acyclic
-	context fs.FS    // the embedded build context
+	buildFS fs.FS    // the embedded build context
 }
 
 type applet struct {
@@ -111,7 +109,7 @@ func Main(argv []string, env Getenv, stdio Stdio, buildContext fs.FS) int {
 	a, prog, args := dispatch(argv)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	err := a.run(ctx, &call{prog: prog, usage: a.usage, args: args, env: env, stdio: stdio, applets: table, context: buildContext})
+	err := a.run(ctx, &call{prog: prog, usage: a.usage, args: args, env: env, stdio: stdio, applets: table, buildFS: buildContext})
 	return report(err, prog, stdio.Err)
 }
 

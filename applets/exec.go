@@ -56,7 +56,7 @@ func runExec(ctx context.Context, c *call) error {
 		return err
 	}
 	defer eng.Close()
-	code, err := environment.Command(ctx, eng, t, cmd, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	code, err := environment.Command(ctx, eng, t, cmd, c.env, c.stdio)
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func runList(ctx context.Context, c *call) error {
 		switch {
 		case environment.Orphaned(ct):
 			status = "orphaned"
-		case environment.SettingsStale(ct, environment.Getenv(c.env)):
+		case environment.SettingsStale(ct, c.env):
 			status = "stale"
 		}
 		entries = append(entries, listEntry{

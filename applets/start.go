@@ -44,7 +44,7 @@ func (f *startFlags) declareWith(s *flagSet, portHelp string) {
 }
 
 func (f *startFlags) options(c *call) environment.Options {
-	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err, SettingFlags: f.settings}
+	return environment.Options{Name: f.name, Port: f.port, Env: c.env, Notes: c.stdio.Err, SettingFlags: f.settings}
 }
 
 func runStart(ctx context.Context, c *call) error {
@@ -79,7 +79,7 @@ func runStart(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	code, err := environment.Session(ctx, eng, target, environment.LoginShell, true, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	code, err := environment.Session(ctx, eng, target, environment.LoginShell, true, c.env, c.stdio)
 	if err != nil {
 		return err
 	}

@@ -22,15 +22,12 @@ import (
 // ProjectLabel carries <parent>/<basename> of the project an environment is for.
 const ProjectLabel = engine.ProjectLabel
 
-// Getenv looks up the caller's environment variables.
-type Getenv func(string) string
-
 // Options are the start flags shared by `devenv` and `devenv exec`.
 type Options struct {
-	Name     string // --name: container name instead of the derived one
-	Port     string // --port, as given; "" when absent
-	Env      Getenv
-	Warnings io.Writer // where notes such as "SSH: 127.0.0.1:PORT" go
+	Name  string              // --name: container name instead of the derived one
+	Port  string              // --port, as given; "" when absent
+	Env   func(string) string // the caller's environment variables
+	Notes io.Writer           // what the user is told on the way: warnings, and "SSH: 127.0.0.1:PORT" after a start
 	// SettingFlags are settings given as flags (key → text, e.g. "cpus"
 	// from --cpus); they win over variables and files.
 	SettingFlags map[string]string
@@ -166,7 +163,7 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	}
 	if ok {
 		if opts.Port != "" {
-			fmt.Fprintf(opts.Warnings, "devenv: --port %s ignored: %s already runs with SSH on %s\n",
+			fmt.Fprintf(opts.Notes, "devenv: --port %s ignored: %s already runs with SSH on %s\n",
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
 		warnSettingFlags(opts, target.Container.Name)
@@ -199,7 +196,7 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 		case errors.Is(err, engine.ErrNotFound):
 			c, err := create(ctx, eng, spec, opts.Env)
 			if err == nil {
-				fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
+				fmt.Fprintf(opts.Notes, "SSH: %s\n", orNone(c.SSHAddress()))
 				t, _, err := targetFor(c, dir)
 				return t, err
 			}
@@ -226,7 +223,7 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 			if err := eng.Remove(ctx, c.ID); err != nil {
 				return Target{}, err
 			}
-			fmt.Fprintf(opts.Warnings, "devenv: removed %s, which an interrupted start had left %s\n", c.Name, c.State)
+			fmt.Fprintf(opts.Notes, "devenv: removed %s, which an interrupted start had left %s\n", c.Name, c.State)
 			continue
 		}
 		if time.Now().After(deadline) {
@@ -249,7 +246,7 @@ func orNone(s string) string {
 
 // create creates and starts the container; when starting fails it removes
 // what it created, so a failed start leaves nothing behind.
-func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, getenv Getenv) (engine.Container, error) {
+func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, getenv func(string) string) (engine.Container, error) {
 	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
 	if err != nil {
 		return engine.Container{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
