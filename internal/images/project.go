@@ -25,7 +25,8 @@ func HasProjectDockerfile(dir string) bool {
 
 // ProjectPlan builds <dir>/.devenv/Dockerfile with dir as the context into
 // repo (devenv-project-<parent>-<basename>). Its inputs are the Dockerfile
-// and every file its COPY and ADD instructions take from the context.
+// and every file its COPY and ADD instructions take from the context; one
+// that cannot be read is an error, since the hash would not see it change.
 func ProjectPlan(dir, repo string) (Plan, error) {
 	dockerfile, err := os.ReadFile(filepath.Join(dir, ProjectDockerfile))
 	if err != nil {
@@ -37,22 +38,29 @@ func ProjectPlan(dir, repo string) (Plan, error) {
 		matches, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(src)))
 		sort.Strings(matches)
 		for _, m := range matches {
-			filepath.WalkDir(m, func(p string, d fs.DirEntry, err error) error {
+			err := filepath.WalkDir(m, func(p string, d fs.DirEntry, err error) error {
 				rel, _ := filepath.Rel(dir, p)
-				if err != nil || ignore.match(filepath.ToSlash(rel)) {
+				if ignore.match(filepath.ToSlash(rel)) {
 					if d != nil && d.IsDir() {
 						return filepath.SkipDir
 					}
 					return nil
 				}
+				if err != nil {
+					return err
+				}
 				if d.Type().IsRegular() {
 					data, err := os.ReadFile(p)
-					if err == nil {
-						files = append(files, append([]byte(filepath.ToSlash(rel)+"\x00"), data...))
+					if err != nil {
+						return err
 					}
+					files = append(files, append([]byte(filepath.ToSlash(rel)+"\x00"), data...))
 				}
 				return nil
 			})
+			if err != nil {
+				return Plan{}, fmt.Errorf("read what the project's Dockerfile copies: %w: make it readable, or list it in .dockerignore", err)
+			}
 		}
 	}
 	return Plan{
