@@ -33,6 +33,14 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"freeport": cmdFreePort,
 		"exits":    cmdExits,
 		"expand":   cmdExpand,
+		// agent homes and the hostile-agent suite, in agents_cmds_test.go
+		"mountrule": d.cmdMountRule,
+		// the ports suite's, in port_cmds_test.go
+		"httpget":     cmdHTTPGet,
+		"awaitlisten": cmdAwaitListen,
+		// the egress suite's, in egress_cmds_test.go
+		"testnet":  d.cmdTestNet,
+		"testhost": d.cmdTestHost,
 		// the fault suite's, in fault_cmds_test.go
 		"killcontainer": d.cmdKillContainer,
 		"published":     d.cmdPublished,
@@ -42,6 +50,10 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"rmi":           d.cmdRmi,
 		"killafter":     cmdKillAfter,
 		"environments":  d.cmdEnvironments,
+		// the tool-version scenarios', in tools_cmds_test.go
+		"imagelabel": d.cmdImageLabel,
+		"imageid":    d.cmdImageID,
+		"needreach":  cmdNeedReach,
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"devenv/internal/environment"
+	"devenv/internal/project"
 )
 
 // Stdio is an applet's standard streams, which its sessions get.
@@ -54,10 +55,6 @@ func (a applet) help() string {
 	return a.usage + a.declared().section()
 }
 
-// Program is the binary's name, the default applet's name and the prefix of
-// every other applet's own name.
-const Program = "devenv"
-
 // table is every applet, in the order help lists them.
 var table = []applet{
 	startApplet,
@@ -65,11 +62,15 @@ var table = []applet{
 	sshApplet,
 	sshConfigApplet,
 	sshProxyApplet,
+	portApplet,
+	egressApplet,
 	listApplet,
 	stopApplet,
 	buildApplet,
+	updateApplet,
 	newApplet,
 	volumesApplet,
+	agentsApplet,
 	configApplet,
 	initApplet,
 	promptApplet,
@@ -89,10 +90,10 @@ func lookup(name string) (applet, bool) {
 
 // Names returns every name an applet answers to as argv[0], sorted.
 func Names() []string {
-	names := []string{Program}
+	names := []string{project.Program}
 	for _, a := range table {
-		if a.name != Program && a.name != "help" {
-			names = append(names, Program+"-"+a.name)
+		if a.name != project.Program && a.name != "help" {
+			names = append(names, project.Program+"-"+a.name)
 		}
 	}
 	sort.Strings(names)
@@ -114,23 +115,23 @@ func Main(argv []string, env Getenv, stdio Stdio, buildContext fs.FS) int {
 }
 
 func dispatch(argv []string) (applet, string, []string) {
-	base := Program
+	base := project.Program
 	if len(argv) > 0 {
 		base = filepath.Base(argv[0])
 		argv = argv[1:]
 	}
-	if name, ok := strings.CutPrefix(base, Program+"-"); ok {
-		if a, ok := lookup(name); ok && a.name != Program {
+	if name, ok := strings.CutPrefix(base, project.Program+"-"); ok {
+		if a, ok := lookup(name); ok && a.name != project.Program {
 			return a, base, argv
 		}
 	}
 	if len(argv) > 0 && argv[0] == "--version" {
-		return versionApplet, Program, argv[1:]
+		return versionApplet, project.Program, argv[1:]
 	}
 	if len(argv) > 0 {
-		if a, ok := lookup(argv[0]); ok && a.name != Program {
-			return a, Program + " " + a.name, argv[1:]
+		if a, ok := lookup(argv[0]); ok && a.name != project.Program {
+			return a, project.Program + " " + a.name, argv[1:]
 		}
 	}
-	return startApplet, Program, argv
+	return startApplet, project.Program, argv
 }

@@ -25,7 +25,8 @@ piped stdin is passed on, and devenv exits with CMD's exit code.
 type execFlags struct{ startFlags }
 
 func (f *execFlags) declare(s *flagSet) {
-	f.declareWith(s, "publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)")
+	f.declareWith(s, "publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)",
+		"forward the host's SSH agent into a new environment")
 }
 
 func runExec(ctx context.Context, c *call) error {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"devenv/completions"
+	"devenv/internal/project"
 )
 
 // Every flag is declared with its help text, and with a placeholder and a
@@ -38,9 +39,9 @@ func TestFlagsAreDeclared(t *testing.T) {
 // parses: the same as `devenv help APPLET`, from the table's declaration.
 func TestHelpShowsParsedFlags(t *testing.T) {
 	for _, a := range table {
-		argv := []string{Program + "-" + a.name, "--help"}
-		if a.name == Program {
-			argv = []string{Program, "--help"}
+		argv := []string{project.Program + "-" + a.name, "--help"}
+		if a.name == project.Program {
+			argv = []string{project.Program, "--help"}
 		}
 		var out, errs bytes.Buffer
 		code := Main(argv, func(string) string { return "" }, Stdio{In: strings.NewReader(""), Out: &out, Err: &errs}, nil)

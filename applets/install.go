@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"devenv/completions"
+	"devenv/internal/project"
 )
 
 var installApplet = applet{
@@ -95,7 +96,7 @@ func ownLink(path, bin string) bool {
 	if err != nil {
 		return false
 	}
-	if filepath.Base(target) == Program {
+	if filepath.Base(target) == project.Program {
 		return true
 	}
 	a, errA := os.Stat(path)
@@ -113,7 +114,7 @@ func (c *call) createLinks(dir, bin string) error {
 		if !slices.ContainsFunc(c.applets, func(a applet) bool { return a.name == n }) {
 			continue // not in this build
 		}
-		p := filepath.Join(dir, Program+"-"+n)
+		p := filepath.Join(dir, project.Program+"-"+n)
 		if _, err := os.Lstat(p); err == nil && !ownLink(p, bin) {
 			refused = append(refused, p)
 		}
@@ -147,7 +148,7 @@ func (c *call) createLinks(dir, bin string) error {
 
 func (c *call) removeLinks(dir, bin string) error {
 	for _, n := range pathApplets {
-		p := filepath.Join(dir, Program+"-"+n)
+		p := filepath.Join(dir, project.Program+"-"+n)
 		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
 			continue
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"devenv/completions"
-	"devenv/internal/environment"
 	"devenv/shell"
 )
 
@@ -100,19 +99,4 @@ func workingDir() (string, error) {
 		return "", err
 	}
 	return filepath.EvalSymlinks(dir)
-}
-
-// runningWithin lists the running environments' workspaces, giving up
-// after timeout whatever the engine does.
-func runningWithin(timeout time.Duration) shell.Lister {
-	return func(ctx context.Context) ([]shell.Workspace, error) {
-		running, err := environment.RunningWithin(ctx, timeout)
-		var ws []shell.Workspace
-		for _, ct := range running {
-			if path, ok := environment.WorkspacePath(ct); ok {
-				ws = append(ws, shell.Workspace{Path: path, Name: ct.Name, Port: ct.SSHPort})
-			}
-		}
-		return ws, err
-	}
 }

@@ -6,13 +6,13 @@ import (
 	"strings"
 
 	"devenv/completions"
-
 	"devenv/internal/engine"
 	"devenv/internal/environment"
+	"devenv/internal/project"
 )
 
 var startApplet = applet{
-	name:    Program,
+	name:    project.Program,
 	summary: "start the project's environment if needed and open a shell in it",
 	usage: `Usage: devenv [--port N] [--name NAME] [PATH]
 
@@ -27,24 +27,28 @@ project's environment in the matching subdirectory.
 }
 
 // startFlags are the flags shared by every command that may start an
-// environment; exec and ssh explain --port in their own words.
+// environment; exec and ssh explain --port and --ssh-agent in their own
+// words.
 type startFlags struct {
 	port, name string
+	sshAgent   bool
 	settings   map[string]string // settings key → value, from flags such as --cpus
 }
 
 func (f *startFlags) declare(s *flagSet) {
-	f.declareWith(s, "publish SSH on 127.0.0.1:N (default: $DEVENV_SSH_PORT, else automatic)")
+	f.declareWith(s, "publish SSH on 127.0.0.1:N (default: $DEVENV_SSH_PORT, else automatic)",
+		"forward the host's SSH agent into a new environment")
 }
 
-func (f *startFlags) declareWith(s *flagSet, portHelp string) {
+func (f *startFlags) declareWith(s *flagSet, portHelp, agentHelp string) {
 	s.String(&f.port, "port", "N", portHelp, completions.AnyWord())
 	s.String(&f.name, "name", "NAME", "container name to use instead of devenv-<parent>-<basename>", completions.AnyWord())
 	f.declareSettings(s)
+	s.Bool(&f.sshAgent, "ssh-agent", agentHelp)
 }
 
 func (f *startFlags) options(c *call) environment.Options {
-	return environment.Options{Name: f.name, Port: f.port, Env: c.env, Notes: c.stdio.Err, SettingFlags: f.settings}
+	return environment.Options{Name: f.name, Port: f.port, Env: c.env, Notes: c.stdio.Err, SettingFlags: f.settings, ForwardSSHAgent: f.sshAgent}
 }
 
 func runStart(ctx context.Context, c *call) error {

@@ -1,21 +1,21 @@
 package completions
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/posener/complete/v2"
+
+	"devenv/internal/project"
 )
 
 // apps stand in for the applet table: flags shaped like the real ones.
 var (
 	startFlags = []AppFlag{{"port", AnyWord()}, {"name", AnyWord()}}
 	apps       = []App{
-		{Name: Program, Flags: startFlags},
+		{Name: project.Program, Flags: startFlags},
 		{Name: "exec", Flags: startFlags},
 		{Name: "ssh", Flags: startFlags},
 		{Name: "list", Flags: []AppFlag{{"format", OneOf("table", "json")}, {"q", Values{}}}},
@@ -55,7 +55,7 @@ func testTree(t *testing.T) *Tree {
 // the candidates with want, in any order.
 func check(t *testing.T, tree *Tree, line string, want ...string) {
 	t.Helper()
-	c := tree.For(line)
+	c, _ := tree.For(line, Quoting{})
 	if c == nil {
 		t.Fatalf("%q: no completer", line)
 	}
@@ -88,7 +88,7 @@ func TestTargets(t *testing.T) {
 	check(t, tree, "devenv-ssh ", append([]string{"--port", "--name", "-h"}, targets...)...)
 	check(t, tree, "devenv ssh devenv-cmpl-beta ", "--port", "--name", "-h", "--")
 	for _, line := range []string{"devenv exec . -- ", "devenv-ssh x -- ls ", "devenv"} {
-		if c := tree.For(line); c != nil {
+		if c, _ := tree.For(line, Quoting{}); c != nil {
 			t.Errorf("%q: want no completion after --, got a completer", line)
 		}
 	}
@@ -107,25 +107,4 @@ func TestValues(t *testing.T) {
 	check(t, tree, "devenv new --template ", "project", "go")
 	check(t, tree, "devenv new --force c", "cmpl/alpha/", "cmpl/beta/", "cmpl/")
 	check(t, tree, "devenv init ", "--prompt", "-h", "bash", "zsh", "fish")
-}
-
-// An engine that accepts connections and never answers makes completion
-// give up at DockerTimeout and predict nothing.
-func TestRunningNamesGivesUp(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	t.Setenv("DOCKER_HOST", "tcp://"+l.Addr().String())
-	done := make(chan []string, 1)
-	go func() { done <- RunningNames(DockerTimeout) }()
-	select {
-	case names := <-done:
-		if names != nil {
-			t.Errorf("RunningNames = %q from a silent engine, want nothing", names)
-		}
-	case <-time.After(time.Minute): // a hang guard, not a measurement
-		t.Fatal("RunningNames never gave up on a silent engine")
-	}
 }

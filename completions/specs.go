@@ -1,6 +1,8 @@
 package completions
 
 import (
+	"devenv/internal/agents"
+
 	"github.com/posener/complete/v2"
 	"github.com/posener/complete/v2/predict"
 )
@@ -34,9 +36,21 @@ func arguments(src Sources, commands []string) map[string]func(pos int) complete
 		},
 		"config":    first(dirs()),
 		"ssh-proxy": first(from(src.Environments)),
+		"port":      first(targets(src)),
+		"egress":    first(targets(src)),
+		"update":    every(from(src.Tools)),
 		"new":       first(dirs()),
 		"volumes":   first(predict.Set{"ls", "rm"}),
-		"help":      first(predict.Set(commands)),
-		"init":      first(shells),
+		"agents": func(pos int) complete.Predictor {
+			switch pos {
+			case 0:
+				return predict.Set{"ls", "import", "logout"}
+			case 1:
+				return predict.Set(agents.Names())
+			}
+			return nil
+		},
+		"help": first(predict.Set(commands)),
+		"init": first(shells),
 	}
 }
