@@ -66,6 +66,7 @@ var table = []applet{
 	egressApplet,
 	listApplet,
 	stopApplet,
+	worktreeApplet,
 	buildApplet,
 	updateApplet,
 	newApplet,

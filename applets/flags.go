@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"devenv/completions"
@@ -17,6 +18,7 @@ import (
 type flagSet struct {
 	parser   *flag.FlagSet
 	declared []declaredFlag // in the order --help lists them
+	only     []string       // when set, the parser takes only these
 }
 
 type declaredFlag struct {
@@ -46,24 +48,34 @@ func newFlagSet(prog string) *flagSet {
 // String declares a flag with a value; the value *p holds now is its
 // default.
 func (s *flagSet) String(p *string, name, arg, help string, values completions.Values) {
-	s.parser.StringVar(p, name, *p, help)
+	if s.parses(name) {
+		s.parser.StringVar(p, name, *p, help)
+	}
 	s.add(declaredFlag{name: name, arg: arg, help: help, values: values})
 }
 
 // Bool declares a flag that takes no value.
 func (s *flagSet) Bool(p *bool, name, help string) {
-	s.parser.BoolVar(p, name, *p, help)
+	if s.parses(name) {
+		s.parser.BoolVar(p, name, *p, help)
+	}
 	s.add(declaredFlag{name: name, help: help})
 }
 
 // Func declares a flag with a value that set checks and keeps.
 func (s *flagSet) Func(name, arg, help string, values completions.Values, set func(string) error) {
-	s.parser.Func(name, help, set)
+	if s.parses(name) {
+		s.parser.Func(name, help, set)
+	}
 	s.add(declaredFlag{name: name, arg: arg, help: help, values: values})
 }
 
 func (s *flagSet) add(f declaredFlag) {
 	s.declared = append(s.declared, f)
+}
+
+func (s *flagSet) parses(name string) bool {
+	return s.only == nil || slices.Contains(s.only, name)
 }
 
 // Parse parses args. The flags end at the first argument that is not one;
@@ -122,6 +134,15 @@ func (c *call) flags(v flagDeclarer) *flagSet {
 	if v != nil {
 		v.declare(s)
 	}
+	return s
+}
+
+// flagsFor declares v's flags for a subcommand that takes only those named;
+// its --help still lists them all.
+func (c *call) flagsFor(v flagDeclarer, names ...string) *flagSet {
+	s := newFlagSet(c.prog)
+	s.only = names
+	v.declare(s)
 	return s
 }
 

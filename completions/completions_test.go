@@ -108,3 +108,17 @@ func TestValues(t *testing.T) {
 	check(t, tree, "devenv new --force c", "cmpl/alpha/", "cmpl/beta/", "cmpl/")
 	check(t, tree, "devenv init ", "--prompt", "-h", "bash", "zsh", "fish")
 }
+
+func TestWorktree(t *testing.T) {
+	tree := New(append(apps, App{Name: "worktree", Flags: []AppFlag{
+		{"base", Branches()}, {"path", Directories()}, {"format", OneOf("table", "json")}, {"force", Values{}},
+	}}), Sources{
+		Branches: func() []string { return []string{"main", "feature/x"} },
+	})
+	flags := []string{"--base", "--force", "--format", "--path", "-h"}
+	check(t, tree, "devenv worktree ", append([]string{"add", "ls", "rm"}, flags...)...)
+	check(t, tree, "devenv worktree add ", append([]string{"main", "feature/x"}, flags...)...)
+	check(t, tree, "devenv worktree rm f", "feature/x")
+	check(t, tree, "devenv worktree add x --base ", "main", "feature/x")
+	check(t, tree, "devenv-worktree ls --format ", "table", "json")
+}

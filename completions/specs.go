@@ -50,6 +50,12 @@ func arguments(src Sources, commands []string) map[string]func(pos int) complete
 			}
 			return nil
 		},
+		"worktree": func(pos int) complete.Predictor {
+			if pos == 0 {
+				return predict.Set{"add", "ls", "rm"}
+			}
+			return from(src.Branches) // add BRANCH, rm BRANCH
+		},
 		"help": first(predict.Set(commands)),
 		"init": first(shells),
 	}

@@ -24,6 +24,7 @@ const (
 	toolNames
 	toolNameList
 	templateNames
+	branchNames
 )
 
 // AnyWord is a value devenv cannot guess, such as a port or a new name:
@@ -51,6 +52,9 @@ func ToolList() Values { return Values{kind: toolNameList} }
 // Templates is the name of a project template.
 func Templates() Values { return Values{kind: templateNames} }
 
+// Branches is the name of a branch of the repository at hand.
+func Branches() Values { return Values{kind: branchNames} }
+
 // TakesValue says whether the flag takes a value: false for a boolean flag.
 func (v Values) TakesValue() bool { return v.kind != noValue }
 
@@ -71,6 +75,8 @@ func (v Values) predictor(src Sources) complete.Predictor {
 		return toolList(src.Tools)
 	case templateNames:
 		return from(src.Templates)
+	case branchNames:
+		return from(src.Branches)
 	}
 	return nil
 }
