@@ -40,10 +40,14 @@ const channelDialWait = 30 * time.Second
 func runChannel(ctx context.Context, c *call) error {
 	// The caller stops reading the setup report when it stops caring.
 	signal.Ignore(syscall.SIGPIPE)
-	if len(c.args) != 1 {
+	fs := c.flags(nil)
+	if err := c.parseFlags(fs, c.args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
 		return usageErrorf("want NAME")
 	}
-	name := c.args[0]
+	name := fs.Arg(0)
 	fail := func(err error) error {
 		fmt.Fprintf(c.stdio.Out, "fail: %v\n", err)
 		return err

@@ -31,7 +31,7 @@ func runCompletion(env Getenv, buildContext fs.FS) int {
 		if a.hidden {
 			continue
 		}
-		apps = append(apps, completions.App{Name: a.name, Usage: a.usage})
+		apps = append(apps, completions.App{Name: a.name, Flags: a.declared().completion()})
 	}
 	c, text := completions.New(apps, sources(env, buildContext)).For(text, quoting(env))
 	if c == nil {

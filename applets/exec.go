@@ -19,25 +19,26 @@ environment's name; default: the current directory), starting it first if
 needed. No terminal is allocated unless -t asks for one: stdout and stderr
 pass through separately, piped stdin is passed on, and devenv exits with
 CMD's exit code. SIGINT and SIGTERM to devenv go to CMD.
-
-Flags:
-  -t           a terminal for CMD when devenv runs on one (stdin and stdout)
-  --port N     publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)
-  --name NAME  container name to use instead of devenv-<parent>-<basename>
-  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
-  --memory M   limit memory when starting, such as 4g (setting memory)
-  --pids N     limit processes when starting (setting pids)
-  --ssh-agent  forward the host's SSH agent into a new environment
 `,
-	run: runExec,
+	flags: declare[execFlags],
+	run:   runExec,
+}
+
+type execFlags struct {
+	tty bool
+	startFlags
+}
+
+func (f *execFlags) declare(s *flagSet) {
+	s.Bool(&f.tty, "t", "a terminal for CMD when devenv runs on one (stdin and stdout)")
+	f.declareWith(s, "publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)",
+		"forward the host's SSH agent into a new environment")
 }
 
 func runExec(ctx context.Context, c *call) error {
 	before, cmd := splitAtDashes(c.args)
-	var flags startFlags
-	fs := newFlagSet(c)
-	flags.register(fs)
-	tty := fs.Bool("t", false, "")
+	var flags execFlags
+	fs := c.flags(&flags)
 	err := c.parseFlags(fs, before)
 	if err != nil {
 		return err
@@ -62,17 +63,17 @@ func runExec(ctx context.Context, c *call) error {
 		return err
 	}
 	if via != execEngine {
-		if code, ok, err := c.warmExec(target, flags, cmd, *tty); ok {
+		if code, ok, err := c.warmExec(target, flags.startFlags, cmd, flags.tty); ok {
 			return exitOrError(code, err)
 		}
 	}
-	eng, t, err := c.openTarget(ctx, target, flags)
+	eng, t, err := c.openTarget(ctx, target, flags.startFlags)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
 	if via != execEngine {
-		code, ok, err := c.channelExec(t, cmd, via, *tty)
+		code, ok, err := c.channelExec(t, cmd, via, flags.tty)
 		if ok {
 			return exitOrError(code, err)
 		}
@@ -81,10 +82,10 @@ func runExec(ctx context.Context, c *call) error {
 		}
 	}
 	var code int
-	if *tty { // a terminal session: no separate not-found check
-		code, err = environment.Session(ctx, eng, t, cmd, true, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	if flags.tty { // a terminal session: no separate not-found check
+		code, err = environment.Session(ctx, eng, t, cmd, true, c.env, c.stdio)
 	} else {
-		code, err = environment.Command(ctx, eng, t, cmd, environment.Getenv(c.env), environment.Stdio(c.stdio))
+		code, err = environment.Command(ctx, eng, t, cmd, c.env, c.stdio)
 	}
 	if err != nil {
 		return err

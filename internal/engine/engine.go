@@ -85,9 +85,6 @@ func (c *Client) Close() error { return c.api.Close() }
 // Host is the engine address in use, for messages.
 func (c *Client) Host() string { return c.host }
 
-// APIVersion is the negotiated Engine API version.
-func (c *Client) APIVersion() string { return c.api.ClientVersion() }
-
 func (c *Client) unreachable(err error) error {
 	e := &UnreachableError{Host: c.host, Reason: "no answer", Fix: "start Docker, or set DOCKER_HOST to a running engine"}
 	if client.IsErrConnectionFailed(err) {
