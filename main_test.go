@@ -97,7 +97,7 @@ func dockerState(t *testing.T) *docker {
 		dockerShared = &docker{}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		eng, err := engine.Connect(ctx)
+		eng, err := engine.Connect(ctx, engine.Options{})
 		if err != nil {
 			if os.Getenv("DEVENV_TEST_DOCKER") != "" {
 				dockerShared.eng = nil
@@ -148,6 +148,13 @@ func (d *docker) setup(env *testscript.Env) error {
 	}
 	if !d.reachable {
 		return nil
+	}
+	// The engine under test, however it was found, for scenarios that make
+	// contexts pointing at it; and its address when only the tests' own
+	// HOME would not lead there (a context of the user's).
+	env.Setenv("ENGINE_HOST", d.eng.Host())
+	if os.Getenv("DOCKER_HOST") == "" && strings.HasPrefix(d.eng.Host(), "unix://") {
+		env.Setenv("DOCKER_HOST", d.eng.Host())
 	}
 	work := env.WorkDir
 	if real, err := filepath.EvalSymlinks(work); err == nil {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"devenv/internal/engine"
 	"devenv/internal/environment"
 	"devenv/internal/images"
 	"devenv/internal/project"
@@ -85,7 +84,7 @@ func runBuild(ctx context.Context, c *call) error {
 	if *tag != "" {
 		plan.Repo = *tag
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

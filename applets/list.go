@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"devenv/internal/engine"
 	"devenv/internal/environment"
 )
 
@@ -50,7 +49,7 @@ func runList(ctx context.Context, c *call) error {
 	if *format != "table" && *format != "json" {
 		return usageErrorf("unknown format %q: use table or json", *format)
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"devenv/internal/engine"
 	"devenv/internal/environment"
 	"devenv/shell"
 )
@@ -74,7 +75,7 @@ func runPrompt(ctx context.Context, c *call) error {
 	before := shell.ParseState(*state)
 	answer, after := shell.Answer{TTL: shell.Refresh}, before
 	if dir, err := workingDir(); err == nil {
-		answer, after = shell.Resolve(ctx, dir, before, time.Now(), *refresh, runningWithin(engineTimeout(c.env, "DEVENV_PROMPT_TIMEOUT", promptTimeout)))
+		answer, after = shell.Resolve(ctx, dir, before, time.Now(), *refresh, runningWithin(c.engineOptions(), engineTimeout(c.env, "DEVENV_PROMPT_TIMEOUT", promptTimeout)))
 	}
 	if sh.Name == "" {
 		if seg := answer.Segment(); seg != "" {
@@ -98,9 +99,9 @@ func workingDir() (string, error) {
 
 // runningWithin lists the running environments' workspaces, giving up
 // after timeout whatever the engine does.
-func runningWithin(timeout time.Duration) shell.Lister {
+func runningWithin(o engine.Options, timeout time.Duration) shell.Lister {
 	return func(ctx context.Context) ([]shell.Workspace, error) {
-		running, err := environment.RunningWithin(ctx, timeout)
+		running, err := environment.RunningWithin(ctx, o, timeout)
 		var ws []shell.Workspace
 		for _, ct := range running {
 			if path, ok := environment.WorkspacePath(ct); ok {

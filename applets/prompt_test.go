@@ -5,6 +5,8 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"devenv/internal/engine"
 )
 
 // An engine that accepts connections and never answers makes the prompt
@@ -22,7 +24,7 @@ func TestPromptDeadline(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		ws, err := runningWithin(promptTimeout)(context.Background())
+		ws, err := runningWithin(engine.Options{}, promptTimeout)(context.Background())
 		done <- result{len(ws), err}
 	}()
 	select {

@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 
-	"devenv/internal/engine"
 	"devenv/internal/environment"
 )
 
@@ -62,7 +61,7 @@ func runStart(ctx context.Context, c *call) error {
 		}
 		return err
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"devenv/internal/engine"
 	"devenv/internal/environment"
 )
 
@@ -41,7 +40,7 @@ func runStop(ctx context.Context, c *call) error {
 	case *name != "" && len(targets) > 1:
 		return usageErrorf("--name goes with one path at most")
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

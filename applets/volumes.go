@@ -47,7 +47,7 @@ func runVolumes(ctx context.Context, c *call) error {
 	if verb != "ls" && verb != "rm" {
 		return usageErrorf("unknown volumes command %q: use ls or rm", verb)
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

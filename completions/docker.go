@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"devenv/internal/engine"
 	"devenv/internal/environment"
 )
 
@@ -16,7 +17,7 @@ const DockerTimeout = 300 * time.Millisecond
 // when the engine does not answer within timeout. It never reports an error:
 // anything it printed would become a candidate.
 func RunningNames(timeout time.Duration) []string {
-	running, err := environment.RunningWithin(context.Background(), timeout)
+	running, err := environment.RunningWithin(context.Background(), engine.Options{}, timeout)
 	if err != nil {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"syscall"
@@ -16,13 +17,15 @@ import (
 
 	"github.com/docker/docker/client"
 	"github.com/docker/docker/errdefs"
+	"github.com/docker/go-connections/tlsconfig"
 )
 
 // Timeouts for single API calls. A session's attached stream has none: it
 // lasts as long as the user keeps it open.
 const (
-	pingTimeout = 2 * time.Second
-	callTimeout = 30 * time.Second
+	pingTimeout    = 2 * time.Second
+	sshPingTimeout = 30 * time.Second
+	callTimeout    = 30 * time.Second
 )
 
 var (
@@ -39,61 +42,130 @@ var (
 // UnreachableError says where the engine was looked for and why it did not
 // answer; it is ErrUnreachable for errors.Is.
 type UnreachableError struct {
-	Host   string
-	Reason string
-	Fix    string
+	Endpoint Endpoint
+	Reason   string
+	Fix      string
 }
 
 func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("cannot reach the Docker engine at %s (%s): %s", e.Host, e.Reason, e.Fix)
+	if e.Endpoint.Context != "" {
+		return fmt.Sprintf("%s: cannot reach the Docker engine (%s): %s", e.Endpoint.Describe(), e.Reason, e.Fix)
+	}
+	return fmt.Sprintf("cannot reach the Docker engine at %s (%s): %s", e.Endpoint.Host, e.Reason, e.Fix)
 }
 
 func (e *UnreachableError) Is(target error) bool { return target == ErrUnreachable }
 
 // Client wraps the Engine API client with devenv's operations.
 type Client struct {
-	api  *client.Client
-	host string
+	api      *client.Client
+	endpoint Endpoint
 }
 
-// Connect reads DOCKER_HOST and friends from the environment, asks the engine
-// which API version it speaks, and fails fast when nothing answers. The ping
-// that negotiates the version is the same round trip that proves the engine
-// is there, so a working engine costs one request here.
-func Connect(ctx context.Context) (*Client, error) {
-	api, err := client.NewClientWithOpts(client.FromEnv)
+// Connect finds the engine as the docker CLI does (see Resolve), falls back
+// to Podman's socket when nothing names an engine and no Docker socket
+// answers, asks the engine which API version it speaks, and fails fast when
+// nothing answers. The ping that negotiates the version is the same round
+// trip that proves the engine is there, so a working engine costs one
+// request here.
+func Connect(ctx context.Context, o Options) (*Client, error) {
+	ep, err := Resolve(o)
 	if err != nil {
-		return nil, fmt.Errorf("configure Docker client: %w", err)
+		return nil, err
 	}
-	c := &Client{api: api, host: api.DaemonHost()}
-	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	if ep.Source == FromDefault && !socketAnswers(ep.Host) {
+		for _, sock := range podmanSockets(o) {
+			if socketAnswers(sock) {
+				ep.Host, ep.Source = sock, FromPodman
+				break
+			}
+		}
+	}
+	api, err := newAPIClient(ep, o.getenv("DOCKER_API_VERSION"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ep.Describe(), err)
+	}
+	c := &Client{api: api, endpoint: ep}
+	timeout := pingTimeout
+	if strings.HasPrefix(ep.Host, "ssh://") {
+		timeout = sshPingTimeout // ssh's own handshake comes first
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ping, err := api.Ping(ctx)
 	if err != nil {
 		api.Close()
 		return nil, c.unreachable(err)
 	}
-	if os.Getenv("DOCKER_API_VERSION") == "" {
+	if o.getenv("DOCKER_API_VERSION") == "" {
 		api.NegotiateAPIVersionPing(ping)
 	}
 	return c, nil
+}
+
+// newAPIClient builds the SDK client for an endpoint: a Unix socket or TCP
+// as is, TLS with the endpoint's files, ssh:// through ssh and the remote
+// docker CLI's dial-stdio.
+func newAPIClient(ep Endpoint, version string) (*client.Client, error) {
+	opts := []client.Opt{}
+	switch {
+	case strings.HasPrefix(ep.Host, "ssh://"):
+		dial, err := sshDialer(ep.Host)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts,
+			client.WithHTTPClient(&http.Client{Transport: &http.Transport{DialContext: dial}}),
+			// The address is ssh's business; HTTP only needs a well-formed one.
+			client.WithHost("http://docker.example.com"),
+			client.WithDialContext(dial))
+	case ep.TLS != nil:
+		cfg, err := tlsconfig.Client(tlsconfig.Options{
+			CAFile: ep.TLS.CA, CertFile: ep.TLS.Cert, KeyFile: ep.TLS.Key,
+			InsecureSkipVerify: ep.TLS.SkipVerify, ExclusiveRootPools: true,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("TLS files: %w", err)
+		}
+		opts = append(opts,
+			client.WithHTTPClient(&http.Client{Transport: &http.Transport{TLSClientConfig: cfg}, CheckRedirect: client.CheckRedirect}),
+			client.WithHost(ep.Host))
+	default:
+		opts = append(opts, client.WithHost(ep.Host))
+	}
+	if version != "" {
+		opts = append(opts, client.WithVersion(version))
+	}
+	return client.NewClientWithOpts(opts...)
 }
 
 // Close releases idle connections.
 func (c *Client) Close() error { return c.api.Close() }
 
 // Host is the engine address in use, for messages.
-func (c *Client) Host() string { return c.host }
+func (c *Client) Host() string { return c.endpoint.Host }
+
+// Endpoint is the engine in use and how it was chosen.
+func (c *Client) Endpoint() Endpoint { return c.endpoint }
 
 // APIVersion is the negotiated Engine API version.
 func (c *Client) APIVersion() string { return c.api.ClientVersion() }
 
 func (c *Client) unreachable(err error) error {
-	e := &UnreachableError{Host: c.host, Reason: "no answer", Fix: "start Docker, or set DOCKER_HOST to a running engine"}
+	e := &UnreachableError{Endpoint: c.endpoint, Reason: "no answer", Fix: "start Docker, or set DOCKER_HOST to a running engine"}
+	if c.endpoint.Context != "" {
+		e.Fix = "start that engine, or choose another context (docker context use NAME, DOCKER_CONTEXT or devenv --context NAME)"
+	}
+	var sshErr *sshError
+	if errors.As(err, &sshErr) {
+		e.Reason = sshErr.Error()
+		e.Fix = "check that 'ssh " + sshErr.destination + "' logs in without a prompt and that docker runs there"
+		return e
+	}
 	if client.IsErrConnectionFailed(err) {
 		// The client keeps only a generic sentence; dialling again is the
 		// one way to learn the cause, and this path is already a failure.
-		if cause := redial(c.host); cause != nil {
+		if cause := redial(c.endpoint.Host); cause != nil {
 			err = cause
 		}
 	}

@@ -1,0 +1,65 @@
+package applets
+
+import (
+	"context"
+	"strings"
+
+	"devenv/internal/engine"
+)
+
+// contextFlag is the one global flag: --context NAME picks a docker CLI
+// context for this invocation, before the applet's own arguments
+// (devenv --context colima list), as the docker CLI takes it.
+const contextFlag = "--context"
+
+// cutContextFlag removes a leading --context NAME (or --context=NAME) from
+// args and returns the name.
+func cutContextFlag(args []string) (name string, rest []string, err error) {
+	if len(args) == 0 {
+		return "", args, nil
+	}
+	if v, ok := strings.CutPrefix(args[0], contextFlag+"="); ok {
+		if v == "" {
+			return "", nil, usageErrorf("%s needs a context name", contextFlag)
+		}
+		return v, args[1:], nil
+	}
+	if args[0] != contextFlag {
+		return "", args, nil
+	}
+	if len(args) < 2 || args[1] == "" || strings.HasPrefix(args[1], "-") {
+		return "", nil, usageErrorf("%s needs a context name", contextFlag)
+	}
+	return args[1], args[2:], nil
+}
+
+// engineOptions is where this invocation looks for the engine.
+func (c *call) engineOptions() engine.Options {
+	return engine.Options{Getenv: c.env, Context: c.dockerContext}
+}
+
+// connect opens the engine this invocation uses.
+func (c *call) connect(ctx context.Context) (*engine.Client, error) {
+	return engine.Connect(ctx, c.engineOptions())
+}
+
+// withContextFlag passes this invocation's --context on to a devenv command
+// line it writes for later (ssh-config's ProxyCommand).
+func (c *call) withContextFlag(argv []string) []string {
+	if c.dockerContext == "" || len(argv) == 0 {
+		return argv
+	}
+	return append([]string{argv[0], contextFlag, c.dockerContext}, argv[1:]...)
+}
+
+// cutGlobalFlags takes the global flags from argv (program name first).
+func cutGlobalFlags(argv []string) (dockerContext string, rest []string, err error) {
+	if len(argv) == 0 {
+		return "", argv, nil
+	}
+	name, args, err := cutContextFlag(argv[1:])
+	if err != nil {
+		return "", nil, err
+	}
+	return name, append([]string{argv[0]}, args...), nil
+}

@@ -1,0 +1,198 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// sshArgv is the command the docker CLI runs to reach an ssh:// engine:
+// ssh [-l user] [-p port] -- host docker [--host unix://path] system dial-stdio.
+// The user's own ssh configuration (keys, agent, known_hosts, ProxyJump)
+// applies, as it does for the docker CLI.
+func sshArgv(host string) ([]string, error) {
+	u, err := url.Parse(host)
+	if err != nil || u.Scheme != "ssh" || u.Hostname() == "" {
+		return nil, fmt.Errorf("%q is not an ssh://[user@]host[:port][/socket] address", host)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil && hasPassword(u.User) {
+		return nil, fmt.Errorf("%q: an ssh:// address takes no password, query or fragment", host)
+	}
+	argv := []string{"ssh", "-o", "ConnectTimeout=30", "-T"}
+	if u.User != nil {
+		argv = append(argv, "-l", u.User.Username())
+	}
+	if p := u.Port(); p != "" {
+		argv = append(argv, "-p", p)
+	}
+	argv = append(argv, "--", u.Hostname(), "docker")
+	if u.Path != "" && u.Path != "/" {
+		argv = append(argv, "--host", "unix://"+u.Path)
+	}
+	return append(argv, "system", "dial-stdio"), nil
+}
+
+func hasPassword(u *url.Userinfo) bool {
+	_, set := u.Password()
+	return set
+}
+
+// ErrNoSSH: the ssh client, needed for ssh:// engines, is not installed.
+var ErrNoSSH = errors.New("the ssh client is not installed")
+
+// sshDialer returns a dialer that starts one ssh process per connection and
+// speaks HTTP over its stdin and stdout.
+func sshDialer(host string) (func(ctx context.Context, network, addr string) (net.Conn, error), error) {
+	argv, err := sshArgv(host)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := exec.LookPath(argv[0]); err != nil {
+		return nil, fmt.Errorf("%s: %w: install OpenSSH's client (openssh-client)", host, ErrNoSSH)
+	}
+	destination := argv[len(argv)-4]
+	if i := slices.Index(argv, "-l"); i >= 0 {
+		destination = argv[i+1] + "@" + destination
+	}
+	return func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return startCommandConn(argv, destination)
+	}, nil
+}
+
+// commandConn is a net.Conn over a command's stdin and stdout. The command
+// is not tied to the dial's context: the connection outlives the dial.
+type commandConn struct {
+	cmd         *exec.Cmd
+	destination string // [user@]host, for messages
+	stdin       io.WriteCloser
+	stdout      io.ReadCloser
+	stderr      *tailBuffer
+
+	closeOnce sync.Once
+	waitOnce  sync.Once
+	waitErr   error
+}
+
+func startCommandConn(argv []string, destination string) (*commandConn, error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	// A session of its own, as the docker CLI does (docker/cli#1707): ssh
+	// never reads the user's terminal, so it fails instead of prompting
+	// behind a session, and a Ctrl-C meant for the session never ends it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	c := &commandConn{cmd: cmd, destination: destination, stderr: &tailBuffer{max: 4096}}
+	var err error
+	if c.stdin, err = cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	if c.stdout, err = cmd.StdoutPipe(); err != nil {
+		return nil, err
+	}
+	cmd.Stderr = c.stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start ssh: %w", err)
+	}
+	return c, nil
+}
+
+func (c *commandConn) wait() error {
+	c.waitOnce.Do(func() { c.waitErr = c.cmd.Wait() })
+	return c.waitErr
+}
+
+// Read returns what the remote engine sends; when ssh ends, the error says
+// why, in ssh's or the remote shell's own words.
+func (c *commandConn) Read(p []byte) (int, error) {
+	n, err := c.stdout.Read(p)
+	if err == io.EOF {
+		if werr := c.wait(); werr != nil {
+			return n, c.failure(werr)
+		}
+	}
+	return n, err
+}
+
+func (c *commandConn) failure(werr error) error {
+	e := &sshError{destination: c.destination, reason: c.stderr.lastLine()}
+	var exit *exec.ExitError
+	if errors.As(werr, &exit) && exit.ExitCode() == 127 {
+		e.reason = "no docker CLI on " + c.destination + ": install it there, it relays the engine API (docker system dial-stdio)"
+	}
+	if e.reason == "" {
+		e.reason = werr.Error()
+	}
+	return e
+}
+
+// sshError is why ssh, or the docker CLI it ran, ended the connection.
+type sshError struct {
+	destination string
+	reason      string
+}
+
+func (e *sshError) Error() string { return "ssh: " + e.reason }
+
+func (c *commandConn) Write(p []byte) (int, error) { return c.stdin.Write(p) }
+
+// Close ends the ssh process; closing stdin first lets it leave cleanly.
+func (c *commandConn) Close() error {
+	c.closeOnce.Do(func() {
+		c.stdin.Close()
+		done := make(chan struct{})
+		go func() { c.wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			c.cmd.Process.Kill()
+			<-done
+		}
+	})
+	return nil
+}
+
+// CloseWrite half-closes, as the hijacked attach stream expects of a conn.
+func (c *commandConn) CloseWrite() error { return c.stdin.Close() }
+
+func (c *commandConn) LocalAddr() net.Addr                { return sshAddr{} }
+func (c *commandConn) RemoteAddr() net.Addr               { return sshAddr{} }
+func (c *commandConn) SetDeadline(t time.Time) error      { return nil }
+func (c *commandConn) SetReadDeadline(t time.Time) error  { return nil }
+func (c *commandConn) SetWriteDeadline(t time.Time) error { return nil }
+
+type sshAddr struct{}
+
+func (sshAddr) Network() string { return "ssh" }
+func (sshAddr) String() string  { return "ssh" }
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+	max int
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > t.max {
+		t.buf = t.buf[len(t.buf)-t.max:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) lastLine() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	lines := strings.Split(string(bytes.TrimSpace(t.buf)), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
