@@ -124,9 +124,20 @@ func (d *docker) condition(cond string) (bool, error) {
 		// Stopping the engine ends every container on it: only where the
 		// run says nothing else uses it, as .ci/run does in CI.
 		return d.reachable && os.Getenv("DEVENV_TEST_DOCKERD_RESTART") == "1", nil
+	case "ssh-engine":
+		// An ssh:// engine through a local sshd needs the server, a user of
+		// its own for the client (ssh reads ~/.ssh from the passwd entry;
+		// .ci/prepare makes it) and an engine on a Unix socket to relay.
+		_, errSSHD := os.Stat("/usr/sbin/sshd")
+		_, errUser := os.Stat(sshClientHome)
+		return d.reachable && errSSHD == nil && errUser == nil && strings.HasPrefix(d.eng.Host(), "unix://"), nil
 	}
 	return false, &unknownCondition{cond}
 }
+
+// sshClientHome is the home of the user the ssh:// engine scenario runs
+// devenv as, so that ssh reads the scenario's ~/.ssh, not root's.
+const sshClientHome = "/var/lib/devenv-sshclient"
 
 type unknownCondition struct{ name string }
 
@@ -153,6 +164,9 @@ func (d *docker) setup(env *testscript.Env) error {
 	// contexts pointing at it; and its address when only the tests' own
 	// HOME would not lead there (a context of the user's).
 	env.Setenv("ENGINE_HOST", d.eng.Host())
+	if sock, ok := strings.CutPrefix(d.eng.Host(), "unix://"); ok {
+		env.Setenv("ENGINE_SOCKET", sock)
+	}
 	if os.Getenv("DOCKER_HOST") == "" && strings.HasPrefix(d.eng.Host(), "unix://") {
 		env.Setenv("DOCKER_HOST", d.eng.Host())
 	}

@@ -159,7 +159,7 @@ func (c *Client) unreachable(err error) error {
 	var sshErr *sshError
 	if errors.As(err, &sshErr) {
 		e.Reason = sshErr.Error()
-		e.Fix = "check that 'ssh " + sshErr.destination + "' logs in without a prompt and that docker runs there"
+		e.Fix = sshErr.fix
 		return e
 	}
 	if client.IsErrConnectionFailed(err) {

@@ -42,6 +42,20 @@ func sshArgv(host string) ([]string, error) {
 	return append(argv, "system", "dial-stdio"), nil
 }
 
+// tryCommand is the ssh command line a user can run to see what fails:
+// ssh [-p port] [user@]host docker version.
+func tryCommand(argv []string) string {
+	dest := argv[slices.Index(argv, "--")+1]
+	try := []string{"ssh"}
+	if i := slices.Index(argv, "-l"); i >= 0 {
+		dest = argv[i+1] + "@" + dest
+	}
+	if i := slices.Index(argv, "-p"); i >= 0 {
+		try = append(try, "-p", argv[i+1])
+	}
+	return strings.Join(append(try, dest, "docker", "version"), " ")
+}
+
 func hasPassword(u *url.Userinfo) bool {
 	_, set := u.Password()
 	return set
@@ -58,22 +72,18 @@ func sshDialer(host string) (func(ctx context.Context, network, addr string) (ne
 		return nil, err
 	}
 	if _, err := exec.LookPath(argv[0]); err != nil {
-		return nil, fmt.Errorf("%s: %w: install OpenSSH's client (openssh-client)", host, ErrNoSSH)
-	}
-	destination := argv[len(argv)-4]
-	if i := slices.Index(argv, "-l"); i >= 0 {
-		destination = argv[i+1] + "@" + destination
+		return nil, fmt.Errorf("%w: install OpenSSH's client (openssh-client)", ErrNoSSH)
 	}
 	return func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return startCommandConn(argv, destination)
+		return startCommandConn(argv, tryCommand(argv))
 	}, nil
 }
 
 // commandConn is a net.Conn over a command's stdin and stdout. The command
 // is not tied to the dial's context: the connection outlives the dial.
 type commandConn struct {
-	cmd         *exec.Cmd
-	destination string // [user@]host, for messages
+	cmd *exec.Cmd
+	try string // the ssh command line to try by hand, for messages
 	stdin       io.WriteCloser
 	stdout      io.ReadCloser
 	stderr      *tailBuffer
@@ -83,13 +93,13 @@ type commandConn struct {
 	waitErr   error
 }
 
-func startCommandConn(argv []string, destination string) (*commandConn, error) {
+func startCommandConn(argv []string, try string) (*commandConn, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	// A session of its own, as the docker CLI does (docker/cli#1707): ssh
 	// never reads the user's terminal, so it fails instead of prompting
 	// behind a session, and a Ctrl-C meant for the session never ends it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	c := &commandConn{cmd: cmd, destination: destination, stderr: &tailBuffer{max: 4096}}
+	c := &commandConn{cmd: cmd, try: try, stderr: &tailBuffer{max: 4096}}
 	var err error
 	if c.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, err
@@ -122,10 +132,14 @@ func (c *commandConn) Read(p []byte) (int, error) {
 }
 
 func (c *commandConn) failure(werr error) error {
-	e := &sshError{destination: c.destination, reason: c.stderr.lastLine()}
+	e := &sshError{
+		reason: strings.TrimSuffix(c.stderr.lastLine(), "."),
+		fix:    "check that '" + c.try + "' works without a prompt",
+	}
 	var exit *exec.ExitError
 	if errors.As(werr, &exit) && exit.ExitCode() == 127 {
-		e.reason = "no docker CLI on " + c.destination + ": install it there, it relays the engine API (docker system dial-stdio)"
+		e.reason = "the remote host has no docker CLI"
+		e.fix = "install the docker CLI there: it relays the engine API (docker system dial-stdio)"
 	}
 	if e.reason == "" {
 		e.reason = werr.Error()
@@ -135,8 +149,8 @@ func (c *commandConn) failure(werr error) error {
 
 // sshError is why ssh, or the docker CLI it ran, ended the connection.
 type sshError struct {
-	destination string
-	reason      string
+	reason string // ssh's own words, or what was missing
+	fix    string
 }
 
 func (e *sshError) Error() string { return "ssh: " + e.reason }
