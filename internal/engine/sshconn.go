@@ -82,11 +82,11 @@ func sshDialer(host string) (func(ctx context.Context, network, addr string) (ne
 // commandConn is a net.Conn over a command's stdin and stdout. The command
 // is not tied to the dial's context: the connection outlives the dial.
 type commandConn struct {
-	cmd *exec.Cmd
-	try string // the ssh command line to try by hand, for messages
-	stdin       io.WriteCloser
-	stdout      io.ReadCloser
-	stderr      *tailBuffer
+	cmd    *exec.Cmd
+	try    string // the ssh command line to try by hand, for messages
+	stdin  io.WriteCloser
+	stdout io.ReadCloser
+	stderr *tailBuffer
 
 	closeOnce sync.Once
 	waitOnce  sync.Once
