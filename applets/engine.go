@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"devenv/internal/engine"
+	"devenv/internal/settings"
 )
 
 // contextFlag is the one global flag: --context NAME picks a docker CLI
@@ -62,4 +63,14 @@ func cutGlobalFlags(argv []string) (dockerContext string, rest []string, err err
 		return "", nil, err
 	}
 	return name, append([]string{argv[0]}, args...), nil
+}
+
+// engineSharesFiles is the user's engine_shares_files setting: a remote
+// engine that sees this machine's paths may bind-mount them.
+func (c *call) engineSharesFiles() (bool, error) {
+	r, err := settings.Load(settings.Request{Getenv: c.env})
+	if err != nil {
+		return false, err
+	}
+	return r.Settings.EngineSharesFiles, nil
 }

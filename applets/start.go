@@ -36,7 +36,7 @@ func (f *startFlags) register(fs *flag.FlagSet) {
 }
 
 func (f *startFlags) options(c *call) environment.Options {
-	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err}
+	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err, EngineSharesFiles: c.engineSharesFiles}
 }
 
 func runStart(ctx context.Context, c *call) error {

@@ -33,6 +33,9 @@ type Options struct {
 	// PrepareImage makes sure the image a new environment needs exists,
 	// building it when it can; nil only checks that it exists.
 	PrepareImage func(ctx context.Context, image, dir string) error
+	// EngineSharesFiles reports the user's engine_shares_files setting,
+	// asked only when the engine is remote; nil: it does not.
+	EngineSharesFiles func() (bool, error)
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -161,6 +164,9 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
 		return target, nil
+	}
+	if err := checkSharesFiles(eng, dir, opts); err != nil {
+		return Target{}, err
 	}
 	spec, err := containerSpec(dir, opts)
 	if err != nil {

@@ -1,0 +1,39 @@
+package environment
+
+import (
+	"fmt"
+
+	"devenv/internal/engine"
+)
+
+// RemoteEngineError: the engine runs on another machine, so it cannot
+// bind-mount a directory of this one; nothing was created.
+type RemoteEngineError struct {
+	Endpoint engine.Endpoint
+	Dir      string
+}
+
+func (e *RemoteEngineError) Error() string {
+	return fmt.Sprintf("%s is a remote engine: it cannot mount %s from this machine, and nothing was created; "+
+		"work in a volume there with 'devenv clone %s', or, if that engine sees this machine's paths, set engine_shares_files = true in your devenv config.toml",
+		e.Endpoint.Describe(), e.Dir, e.Dir)
+}
+
+// checkSharesFiles refuses, before anything is created, to start a project
+// directory's environment on an engine that cannot see it.
+func checkSharesFiles(eng *engine.Client, dir string, opts Options) error {
+	ep := eng.Endpoint()
+	if !ep.Remote() {
+		return nil
+	}
+	if opts.EngineSharesFiles != nil {
+		shares, err := opts.EngineSharesFiles()
+		if err != nil {
+			return err
+		}
+		if shares {
+			return nil
+		}
+	}
+	return &RemoteEngineError{Endpoint: ep, Dir: dir}
+}
