@@ -80,6 +80,7 @@ func runScripts(t *testing.T, dir string, d *docker, files ...string) {
 type docker struct {
 	reachable bool
 	eng       *engine.Client
+	podman    bool // the engine is Podman's Docker-compatible API
 	// dockerdArgv is the engine's command line while a scenario has it
 	// stopped (whole-engine scenarios run one at a time).
 	dockerdArgv []string
@@ -109,6 +110,9 @@ func dockerState(t *testing.T) *docker {
 			t.Fatalf("building %s: %v", testImage, err)
 		}
 		dockerShared.reachable, dockerShared.eng = true, eng
+		if info, err := eng.Info(ctx); err == nil {
+			dockerShared.podman = info.Podman()
+		}
 	})
 	if !dockerShared.reachable && os.Getenv("DEVENV_TEST_DOCKER") != "" {
 		t.Fatal("DEVENV_TEST_DOCKER is set but no Docker engine answers: start dockerd or fix DOCKER_HOST")
@@ -124,6 +128,8 @@ func (d *docker) condition(cond string) (bool, error) {
 		// Stopping the engine ends every container on it: only where the
 		// run says nothing else uses it, as .ci/run does in CI.
 		return d.reachable && os.Getenv("DEVENV_TEST_DOCKERD_RESTART") == "1", nil
+	case "podman":
+		return d.reachable && d.podman, nil
 	case "ssh-engine":
 		// An ssh:// engine through a local sshd needs the server, a user of
 		// its own for the client (ssh reads ~/.ssh from the passwd entry;

@@ -59,13 +59,16 @@ func runList(ctx context.Context, c *call) error {
 		return err
 	}
 	entries := make([]listEntry, 0, len(running))
+	staleness := environment.NewStaleness(eng)
 	for _, ct := range running {
 		path, _ := environment.WorkspacePath(ct)
 		image, status := ct.Image, ct.State
-		// The engine reports the image's ID instead of the reference the
-		// environment started from once that reference names a newer image.
 		if ref := ct.Labels[environment.ImageLabel]; ref != "" {
-			if ref != image {
+			stale, err := staleness.Stale(ctx, ct)
+			if err != nil {
+				return err
+			}
+			if stale {
 				status = "stale"
 			}
 			image = ref

@@ -41,7 +41,8 @@ type Mount struct {
 type Container struct {
 	ID      string
 	Name    string
-	Image   string
+	Image   string // the reference, in the docker CLI's short form; an ID once that reference moved on (Docker)
+	ImageID string // the image the container runs; "" when the engine does not say
 	Labels  map[string]string
 	State   string // created, running, exited, removing, …
 	Created time.Time
@@ -95,7 +96,8 @@ func (c *Client) List(ctx context.Context) ([]Container, error) {
 	for _, s := range summaries {
 		ct := Container{
 			ID:      s.ID,
-			Image:   s.Image,
+			Image:   familiarImage(s.Image),
+			ImageID: s.ImageID,
 			Labels:  s.Labels,
 			State:   string(s.State),
 			Created: time.Unix(s.Created, 0),
@@ -138,7 +140,7 @@ func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error
 		Name: strings.TrimPrefix(r.Name, "/"),
 	}
 	if r.Config != nil {
-		ct.Image = r.Config.Image
+		ct.Image = familiarImage(r.Config.Image)
 		ct.Labels = r.Config.Labels
 		ct.User = r.Config.User
 	}
@@ -147,6 +149,7 @@ func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error
 		ct.Started, _ = time.Parse(time.RFC3339Nano, r.State.StartedAt)
 	}
 	ct.Created, _ = time.Parse(time.RFC3339Nano, r.Created)
+	ct.ImageID = r.Image
 	if r.HostConfig != nil && r.HostConfig.Init != nil {
 		ct.Init = *r.HostConfig.Init
 	}

@@ -217,6 +217,21 @@ func tlsFiles(dir string, skipVerify bool) *TLSFiles {
 	return &TLSFiles{CA: exists("ca.pem"), Cert: exists("cert.pem"), Key: exists("key.pem"), SkipVerify: skipVerify}
 }
 
+// withPodmanFallback turns to Podman's socket when nothing named an engine
+// and no Docker socket answers at the default address.
+func withPodmanFallback(ep Endpoint, o Options, answers func(host string) bool) Endpoint {
+	if ep.Source != FromDefault || answers(ep.Host) {
+		return ep
+	}
+	for _, sock := range podmanSockets(o) {
+		if answers(sock) {
+			ep.Host, ep.Source = sock, FromPodman
+			return ep
+		}
+	}
+	return ep
+}
+
 // podmanSockets are where Podman's Docker-compatible API listens, rootless
 // first: the user's own engine before the machine's.
 func podmanSockets(o Options) []string {

@@ -73,14 +73,7 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ep.Source == FromDefault && !socketAnswers(ep.Host) {
-		for _, sock := range podmanSockets(o) {
-			if socketAnswers(sock) {
-				ep.Host, ep.Source = sock, FromPodman
-				break
-			}
-		}
-	}
+	ep = withPodmanFallback(ep, o, socketAnswers)
 	api, err := newAPIClient(ep, o.getenv("DOCKER_API_VERSION"))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ep.Describe(), err)
@@ -220,7 +213,7 @@ func (c *Client) wrap(err error) error {
 		return c.unreachable(err)
 	case errdefs.IsNotFound(err):
 		return fmt.Errorf("%w: %s", ErrNotFound, firstLine(err))
-	case errdefs.IsConflict(err):
+	case errdefs.IsConflict(err) || nameConflict(err.Error()):
 		return fmt.Errorf("%w: %s", ErrNameInUse, firstLine(err))
 	}
 	return errors.New(firstLine(err))
