@@ -2,6 +2,7 @@ package applets
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 
 	"devenv/internal/engine"
@@ -45,17 +46,25 @@ func (c *call) connect(ctx context.Context) (*engine.Client, error) {
 }
 
 // withContextFlag passes this invocation's --context on to a devenv command
-// line it writes for later (ssh-config's ProxyCommand).
+// line it writes for later (ssh-config's ProxyCommand). A program named for
+// one applet (devenv-ssh-proxy) takes no global flag, so it gets the
+// context the way the docker CLI would (DOCKER_HOST would win over it).
 func (c *call) withContextFlag(argv []string) []string {
 	if c.dockerContext == "" || len(argv) == 0 {
 		return argv
+	}
+	if filepath.Base(argv[0]) != Program {
+		return append([]string{"env", "DOCKER_HOST=", "DOCKER_CONTEXT=" + c.dockerContext}, argv...)
 	}
 	return append([]string{argv[0], contextFlag, c.dockerContext}, argv[1:]...)
 }
 
 // cutGlobalFlags takes the global flags from argv (program name first).
+// Only `devenv --context NAME …` has them: a program named for one applet
+// (devenv-build) passes every argument to it, and its flags may share the
+// name (devenv build --context DIR).
 func cutGlobalFlags(argv []string) (dockerContext string, rest []string, err error) {
-	if len(argv) == 0 {
+	if len(argv) == 0 || filepath.Base(argv[0]) != Program {
 		return "", argv, nil
 	}
 	name, args, err := cutContextFlag(argv[1:])

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/distribution/reference"
@@ -27,4 +28,15 @@ func familiarImage(ref string) string {
 // Docker answers 409, Podman 4 answers 500 with this sentence.
 func nameConflict(msg string) bool {
 	return strings.Contains(msg, "is already in use") && strings.Contains(msg, "container name")
+}
+
+// podmanStep is a step line of Podman's (buildah's) log, with its stage
+// prefix in a multi-stage build: "[2/3] STEP 3/9: RUN …".
+var podmanStep = regexp.MustCompile(`(?m)^(?:\[\d+/\d+\] )?STEP (\d+/\d+): `)
+
+// dockerBuildLog writes Podman's build log's step lines as the classic
+// builder does ("Step 3/9 : RUN …"), which is what devenv build's progress
+// follows. Docker's own lines pass unchanged.
+func dockerBuildLog(stream string) string {
+	return podmanStep.ReplaceAllString(stream, "Step $1 : ")
 }

@@ -40,3 +40,16 @@ func TestFallback(t *testing.T) {
 		t.Errorf("DOCKER_HOST names the default socket: no fallback, got %+v", got)
 	}
 }
+
+func TestDockerBuildLog(t *testing.T) {
+	for in, want := range map[string]string{
+		"STEP 3/9: RUN apt-get update\n":  "Step 3/9 : RUN apt-get update\n",
+		"Step 3/9 : RUN apt-get update\n": "Step 3/9 : RUN apt-get update\n",
+		"[2/3] STEP 6/10: USER devuser\n": "Step 6/10 : USER devuser\n",
+		"echo STEP 1/2: inside a line\n":  "echo STEP 1/2: inside a line\n",
+	} {
+		if got := dockerBuildLog(in); got != want {
+			t.Errorf("dockerBuildLog(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
