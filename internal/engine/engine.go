@@ -211,7 +211,7 @@ func (c *Client) wrap(err error) error {
 		return nil
 	case client.IsErrConnectionFailed(err):
 		return c.unreachable(err)
-	case errdefs.IsNotFound(err):
+	case errdefs.IsNotFound(err) || notFound(err.Error()):
 		return fmt.Errorf("%w: %s", ErrNotFound, firstLine(err))
 	case errdefs.IsConflict(err) || nameConflict(err.Error()):
 		return fmt.Errorf("%w: %s", ErrNameInUse, firstLine(err))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
@@ -74,8 +75,11 @@ func (c *Client) Exec(ctx context.Context, containerName string, spec ExecSpec, 
 	}
 	defer resp.Close()
 
+	out := stdio.Out
 	if spec.TTY && stdio.Size != nil {
-		go c.followResize(ctx, created.ID, stdio)
+		first := &firstWrite{w: stdio.Out, done: make(chan struct{})}
+		out = first
+		go c.followResize(ctx, created.ID, stdio, first.done)
 	}
 	if spec.Stdin && stdio.In != nil {
 		go func() {
@@ -89,7 +93,7 @@ func (c *Client) Exec(ctx context.Context, containerName string, spec ExecSpec, 
 	go func() {
 		var err error
 		if spec.TTY {
-			_, err = io.Copy(stdio.Out, resp.Reader)
+			_, err = io.Copy(out, resp.Reader)
 		} else {
 			_, err = stdcopy.StdCopy(stdio.Out, stdio.Err, resp.Reader)
 		}
@@ -105,7 +109,7 @@ func (c *Client) Exec(ctx context.Context, containerName string, spec ExecSpec, 
 
 // followResize sets the size right after attach, with a few retries because
 // the process may not have started yet, then on every change.
-func (c *Client) followResize(ctx context.Context, execID string, stdio ExecIO) {
+func (c *Client) followResize(ctx context.Context, execID string, stdio ExecIO, firstOutput <-chan struct{}) {
 	resize := func() error {
 		s, ok := stdio.Size()
 		if !ok {
@@ -117,6 +121,15 @@ func (c *Client) followResize(ctx context.Context, execID string, stdio ExecIO) 
 	}
 	for i := 0; i < 10 && resize() != nil; i++ {
 		time.Sleep(time.Duration(i+1) * 10 * time.Millisecond)
+	}
+	// Podman ignores ConsoleSize and accepts a resize before the exec's
+	// terminal exists, which it then opens at 0x0: once the process has
+	// written something its terminal is there, so size it again.
+	select {
+	case <-firstOutput:
+		resize()
+	case <-ctx.Done():
+		return
 	}
 	for {
 		select {
@@ -152,4 +165,17 @@ func (c *Client) execExitCode(ctx context.Context, execID string) (int, error) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// firstWrite closes done when the first bytes pass through it.
+type firstWrite struct {
+	w    io.Writer
+	once sync.Once
+	done chan struct{}
+}
+
+func (f *firstWrite) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	f.once.Do(func() { close(f.done) })
+	return n, err
 }

@@ -40,3 +40,9 @@ var podmanStep = regexp.MustCompile(`(?m)^(?:\[\d+/\d+\] )?STEP (\d+/\d+): `)
 func dockerBuildLog(stream string) string {
 	return podmanStep.ReplaceAllString(stream, "Step $1 : ")
 }
+
+// notFound reports a Podman 500 answer that means 404: the container or
+// exec session is gone (it was removed while devenv asked about it).
+func notFound(msg string) bool {
+	return strings.HasSuffix(msg, "no such container") || strings.HasSuffix(msg, "no such exec session")
+}
