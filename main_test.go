@@ -143,7 +143,7 @@ func (d *docker) condition(cond string) (bool, error) {
 
 // sshClientHome is the home of the user the ssh:// engine scenario runs
 // devenv as, so that ssh reads the scenario's ~/.ssh, not root's.
-const sshClientHome = "/var/lib/devenv-sshclient"
+const sshClientHome = "/home/devenv-sshclient"
 
 type unknownCondition struct{ name string }
 
