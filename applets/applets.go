@@ -65,6 +65,7 @@ var table = []applet{
 	initApplet,
 	promptApplet,
 	installApplet,
+	doctorApplet,
 	helpApplet,
 }
 

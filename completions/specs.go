@@ -26,9 +26,10 @@ func specs(src Sources, commands []string) map[string]Command {
 	}
 	startFlags := []Flag{{"port", something}, {"name", something}}
 	return map[string]Command{
-		"":     {Flags: startFlags, Args: first(dirs())},
-		"exec": {Flags: startFlags, Args: first(targets(src))},
-		"list": {Flags: []Flag{{"format", predict.Set{"table", "json"}}, {"q", nil}}},
+		"":       {Flags: startFlags, Args: first(dirs())},
+		"exec":   {Flags: startFlags, Args: first(targets(src))},
+		"list":   {Flags: []Flag{{"format", predict.Set{"table", "json"}}, {"q", nil}}},
+		"doctor": {Flags: []Flag{{"format", predict.Set{"table", "json"}}}},
 		"stop": {
 			Flags: []Flag{{"all", nil}, {"name", environments}},
 			Args:  every(targets(src)),

@@ -29,9 +29,8 @@ func (c *Client) Info(ctx context.Context) (EngineInfo, error) {
 	}
 	info := EngineInfo{Product: "Docker Engine", Version: v.Version, APIVersion: v.APIVersion, ClientAPI: c.APIVersion()}
 	for _, comp := range v.Components {
-		if strings.Contains(comp.Name, "Engine") {
+		if strings.HasPrefix(comp.Name, "Podman") {
 			info.Product = comp.Name
-			break
 		}
 	}
 	sys, err := c.api.Info(ctx)
