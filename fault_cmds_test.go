@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"devenv/internal/engine"
+	"devenv/internal/environment"
 )
 
 // The fault suite's script commands: they break things from outside, as a
@@ -206,4 +209,52 @@ func (d *docker) cmdContainerID(ts *testscript.TestScript, neg bool, args []stri
 	c, err := d.eng.Inspect(ctx, args[0])
 	ts.Check(err)
 	ts.Setenv(args[1], c.ID[:8])
+}
+
+// cmdKillAfter runs PROG and kills it with SIGKILL after DURATION, as a
+// closed terminal or the OOM killer would, whatever it was doing; it fails
+// only when PROG cannot be started. With DURATION "never" it lets PROG
+// finish.
+//
+//	killafter DURATION PROG [ARG...]
+func cmdKillAfter(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: killafter DURATION PROG [ARG...]")
+	}
+	after, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	prog, err := lookPath(args[1], ts.Getenv("PATH"))
+	ts.Check(err)
+	cmd := exec.Command(prog, args[2:]...)
+	cmd.Dir = ts.MkAbs(".")
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "DOCKER_HOST", "DOCKER_API_VERSION", "DEVENV_IMAGE", "DEVENV_SSH_PORT", "LANG", "XDG_STATE_HOME", environment.FaultVariable} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	ts.Check(cmd.Start())
+	timer := time.AfterFunc(after, func() { cmd.Process.Kill() })
+	cmd.Wait()
+	timer.Stop()
+}
+
+// cmdEnvironments prints how many containers, in any state, serve the
+// project with that devenv.project label: after any interrupted start, the
+// next one must leave exactly one.
+//
+//	environments PROJECT
+func (d *docker) cmdEnvironments(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: environments PROJECT")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	all, err := d.eng.ListAll(ctx)
+	ts.Check(err)
+	n := 0
+	for _, c := range all {
+		if c.Labels[engine.ProjectLabel] == args[0] {
+			n++
+			fmt.Fprintf(ts.Stdout(), "%s %s\n", c.Name, c.State)
+		}
+	}
+	fmt.Fprintf(ts.Stdout(), "count %d\n", n)
 }

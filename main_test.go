@@ -26,10 +26,6 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, commands)
 }
 
-// testImage is what scenarios start environments from (via DEVENV_IMAGE),
-// built from Dockerfile.base so the tests never touch a user's devenv:latest.
-const testImage = testimage.Ref
-
 // TestScript runs the scenarios that share the engine with each other.
 func TestScript(t *testing.T) {
 	runScripts(t, "testdata/scripts", dockerState(t))
@@ -80,7 +76,8 @@ func runScripts(t *testing.T, dir string, d *docker, files ...string) {
 type docker struct {
 	reachable bool
 	eng       *engine.Client
-	podman    bool // the engine is Podman's Docker-compatible API
+	podman    bool   // the engine is Podman's Docker-compatible API
+	image     string // the test image (testimage.Ensure)
 	// dockerdArgv is the engine's command line while a scenario has it
 	// stopped (whole-engine scenarios run one at a time).
 	dockerdArgv []string
@@ -106,9 +103,11 @@ func dockerState(t *testing.T) *docker {
 			}
 			return
 		}
-		if err := testimage.Ensure(ctx, eng, "Dockerfile.base"); err != nil {
-			t.Fatalf("building %s: %v", testImage, err)
+		image, err := testimage.Ensure(ctx, eng, "Dockerfile.base")
+		if err != nil {
+			t.Fatalf("building the test image: %v", err)
 		}
+		dockerShared.image = image
 		dockerShared.reachable, dockerShared.eng = true, eng
 		if info, err := eng.Info(ctx); err == nil {
 			dockerShared.podman = info.Podman()
@@ -158,7 +157,11 @@ func (d *docker) setup(env *testscript.Env) error {
 		return err
 	}
 	env.Setenv("HOME", home)
-	env.Setenv("DEVENV_IMAGE", testImage)
+	// What scenarios start environments from, built from Dockerfile.base
+	// so the tests never touch a user's devenv:latest; DEVENV_TEST_IMAGE
+	// keeps it for scenarios that set DEVENV_IMAGE to something else.
+	env.Setenv("DEVENV_IMAGE", d.image)
+	env.Setenv("DEVENV_TEST_IMAGE", d.image)
 	env.Setenv("DEVENV_SSH_PORT", "")
 	for _, k := range []string{"DOCKER_HOST", "DOCKER_API_VERSION", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY"} {
 		env.Setenv(k, os.Getenv(k))

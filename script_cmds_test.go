@@ -20,6 +20,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"devenv/internal/engine"
+	"devenv/internal/testimage"
 )
 
 func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bool, args []string) {
@@ -31,6 +32,7 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"occupy":   cmdOccupy,
 		"freeport": cmdFreePort,
 		"exits":    cmdExits,
+		"expand":   cmdExpand,
 		// the fault suite's, in fault_cmds_test.go
 		"killcontainer": d.cmdKillContainer,
 		"published":     d.cmdPublished,
@@ -38,6 +40,8 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"dockerd":       d.cmdDockerd,
 		"containerid":   d.cmdContainerID,
 		"rmi":           d.cmdRmi,
+		"killafter":     cmdKillAfter,
+		"environments":  d.cmdEnvironments,
 	}
 }
 
@@ -172,6 +176,7 @@ var scrubbers = []struct {
 	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "127.0.0.1:PORT"},
 	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`), "TIME"},
 	{regexp.MustCompile(`(Less than a second|About an? \w+|\d+ \w+) ago`), "AGO"},
+	{regexp.MustCompile(`devenv\.workspace=\d+:\d+`), "devenv.workspace=DEV:INODE"},
 }
 
 // cmdScrub normalises what truly varies from run to run in a file (or
@@ -189,6 +194,10 @@ func cmdScrub(ts *testscript.TestScript, neg bool, args []string) {
 		text = strings.ReplaceAll(text, real, "$WORK")
 	}
 	text = strings.ReplaceAll(text, work, "$WORK")
+	// The test image's name holds its inputs' hash (testimage.Ensure).
+	if image := ts.Getenv("DEVENV_TEST_IMAGE"); image != "" {
+		text = strings.ReplaceAll(text, image, testimage.Ref)
+	}
 	for _, s := range scrubbers {
 		text = s.re.ReplaceAllString(text, s.with)
 	}
@@ -220,13 +229,16 @@ func (d *docker) cmdInspect(ts *testscript.TestScript, neg bool, args []string) 
 	fmt.Fprintf(&b, "name %s\nstate %s\nuser %s\ninit %t\nssh %s\n", c.Name, c.State, c.User, c.Init, c.SSHAddress())
 	var labels []string
 	for k, v := range c.Labels {
-		if k == "devenv" || strings.HasPrefix(k, "devenv.") && k != "devenv.inputs" {
+		if k == "devenv" || strings.HasPrefix(k, "devenv.") && k != "devenv.inputs" && k != "devenv.settings" {
 			labels = append(labels, "label "+k+"="+v)
 		}
 	}
 	sort.Strings(labels)
 	for _, l := range labels {
 		b.WriteString(l + "\n")
+	}
+	if l := c.Limits; l != (engine.Limits{}) {
+		fmt.Fprintf(&b, "limits cpus=%g memory=%d pids=%d\n", l.CPUs, l.Memory, l.Pids)
 	}
 	socket := "none"
 	mounts := append([]engine.Mount(nil), c.Mounts...)
@@ -352,3 +364,21 @@ func (d *docker) cmdRmi(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(d.eng.RemoveImage(ctx, ref))
 	}
 }
+
+// cmdExpand copies SRC to DST with each ${NAME} replaced by the script's
+// variable, for files that must name what varies, such as a Dockerfile
+// that starts FROM ${DEVENV_TEST_IMAGE}. A bare $NAME stays as it is, so a
+// Dockerfile keeps its own $PATH.
+//
+//	expand SRC DST
+func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: expand SRC DST")
+	}
+	text := bracedVariable.ReplaceAllStringFunc(ts.ReadFile(args[0]), func(v string) string {
+		return ts.Getenv(v[2 : len(v)-1])
+	})
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(text), 0o644))
+}
+
+var bracedVariable = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)

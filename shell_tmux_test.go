@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"devenv/internal/testimage"
 )
 
 // TestShellsInTmux loads `devenv init` into real interactive bash, zsh and
@@ -98,7 +96,7 @@ func newTmuxShell(t *testing.T, bin, shell string) *tmuxShell {
 	s.env = []string{
 		"HOME=" + home, "ZDOTDIR=" + home, "XDG_CONFIG_HOME=" + home + "/.config",
 		"PATH=" + filepath.Dir(bin) + ":/usr/local/bin:/usr/bin:/bin",
-		"TERM=xterm-256color", "LANG=C.UTF-8", "DEVENV_IMAGE=" + testimage.Ref,
+		"TERM=xterm-256color", "LANG=C.UTF-8", "DEVENV_IMAGE=" + dockerShared.image,
 		// The engine is shared with every scenario running meanwhile, which
 		// can hold a list up for longer than a prompt's 100 ms or
 		// completion's 300 ms; those deadlines are tested on their own.

@@ -62,10 +62,12 @@ var table = []applet{
 	buildApplet,
 	newApplet,
 	volumesApplet,
+	configApplet,
 	initApplet,
 	promptApplet,
 	installApplet,
 	doctorApplet,
+	versionApplet,
 	helpApplet,
 }
 
@@ -118,6 +120,9 @@ func dispatch(argv []string) (applet, string, []string) {
 		if a, ok := lookup(name); ok && a.name != Program {
 			return a, base, argv
 		}
+	}
+	if len(argv) > 0 && argv[0] == "--version" {
+		return versionApplet, Program, argv[1:]
 	}
 	if len(argv) > 0 {
 		if a, ok := lookup(argv[0]); ok && a.name != Program {

@@ -77,7 +77,11 @@ func runBuild(ctx context.Context, c *call) error {
 		return usageErrorf("--tag takes a name without a tag: devenv adds :latest and a timestamp")
 	}
 
-	plan, err := buildPlan(buildFS, *stage, *tool, *toolList, *projectDir)
+	defaultTools, err := c.defaultTools(*toolList)
+	if err != nil {
+		return err
+	}
+	plan, err := buildPlan(buildFS, *stage, *tool, *toolList, *projectDir, defaultTools)
 	if err != nil {
 		return err
 	}
@@ -99,14 +103,12 @@ func runBuild(ctx context.Context, c *call) error {
 
 // buildPlan picks what to build from the flags; with none, what `devenv .`
 // needs in the current directory.
-func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string) (images.Plan, error) {
+func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string, defaultTools []string) (images.Plan, error) {
 	switch {
 	case stage == "base":
 		return images.BasePlan(buildFS)
-	case toolList != "":
-		return images.DevenvPlan(buildFS, strings.Split(toolList, ","))
-	case stage == "devenv":
-		return images.DevenvPlan(buildFS, nil)
+	case toolList != "" || stage == "devenv":
+		return images.DevenvPlan(buildFS, defaultTools)
 	case tool != "":
 		return images.ToolPlan(buildFS, tool)
 	}
@@ -116,7 +118,7 @@ func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string) (images.
 			return images.Plan{}, err
 		}
 		if !images.HasProjectDockerfile(cwd) {
-			return images.DevenvPlan(buildFS, nil)
+			return images.DevenvPlan(buildFS, defaultTools)
 		}
 		projectDir = cwd
 	}

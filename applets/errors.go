@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"devenv/internal/settings"
 )
 
 // usageError is a mistake in the command line: exit status 2.
@@ -29,6 +31,7 @@ var errHelpShown = errors.New("help shown")
 func report(err error, prog string, stderr io.Writer) int {
 	var status exitStatus
 	var usage *usageError
+	var badSettings *settings.Error
 	switch {
 	case err == nil || errors.Is(err, errHelpShown):
 		return 0
@@ -37,8 +40,15 @@ func report(err error, prog string, stderr io.Writer) int {
 	case errors.As(err, &usage):
 		fmt.Fprintf(stderr, "%s: %s (see '%s --help')\n", prog, oneLine(usage.msg), prog)
 		return 2
+	case errors.As(err, &badSettings): // bad input, but not the command line's
+		fmt.Fprintf(stderr, "%s: %s\n", prog, oneLine(err.Error()))
+		return 2
 	}
 	fmt.Fprintf(stderr, "%s: %s\n", prog, oneLine(err.Error()))
+	var coded interface{ ExitCode() int }
+	if errors.As(err, &coded) {
+		return coded.ExitCode()
+	}
 	return 1
 }
 

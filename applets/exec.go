@@ -21,6 +21,9 @@ piped stdin is passed on, and devenv exits with CMD's exit code.
 Flags:
   --port N     publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)
   --name NAME  container name to use instead of devenv-<parent>-<basename>
+  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
+  --memory M   limit memory when starting, such as 4g (setting memory)
+  --pids N     limit processes when starting (setting pids)
 `,
 	run: runExec,
 }
@@ -54,7 +57,7 @@ func runExec(ctx context.Context, c *call) error {
 		return err
 	}
 	defer eng.Close()
-	code, err := environment.Session(ctx, eng, t, cmd, false, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	code, err := environment.Command(ctx, eng, t, cmd, environment.Getenv(c.env), environment.Stdio(c.stdio))
 	if err != nil {
 		return err
 	}
@@ -72,14 +75,12 @@ func splitAtDashes(args []string) (before, after []string) {
 }
 
 // openTarget connects to the engine and finds, or starts, the environment
-// TARGET names. A path is checked before the engine is asked anything. The
-// caller closes the engine.
+// TARGET names (see environment.Resolve). The caller closes the engine.
 func (c *call) openTarget(ctx context.Context, target string, flags startFlags) (*engine.Client, environment.Target, error) {
 	opts := flags.options(c)
-	var dir string
-	if !environment.LooksLikeName(target) || opts.Name != "" {
-		var err error
-		if dir, err = environment.Canonical(target); err != nil {
+	if !environment.LooksLikeName(target) {
+		// A path is checked before the engine is asked anything.
+		if _, err := environment.Canonical(target); err != nil {
 			return nil, environment.Target{}, err
 		}
 	}
@@ -88,7 +89,7 @@ func (c *call) openTarget(ctx context.Context, target string, flags startFlags) 
 		return nil, environment.Target{}, err
 	}
 	opts.PrepareImage = c.prepareImage(eng)
-	t, err := resolveTarget(ctx, eng, target, dir, opts)
+	t, err := c.session(ctx, eng, target, opts)
 	if err != nil {
 		eng.Close()
 		return nil, environment.Target{}, err
@@ -96,18 +97,10 @@ func (c *call) openTarget(ctx context.Context, target string, flags startFlags) 
 	return eng, t, nil
 }
 
-// resolveTarget turns a TARGET into a running environment: an environment's
-// name is used as it is; a directory (dir, when already resolved) is started
-// if needed.
-func resolveTarget(ctx context.Context, eng *engine.Client, target, dir string, opts environment.Options) (environment.Target, error) {
-	if dir == "" {
-		t, ok, err := environment.ByName(ctx, eng, target)
-		if err != nil || ok {
-			return t, err
-		}
-		if dir, err = environment.Canonical(target); err != nil {
-			return environment.Target{}, &environment.NotRunningError{Target: target}
-		}
+func (c *call) session(ctx context.Context, eng *engine.Client, target string, opts environment.Options) (environment.Target, error) {
+	r, err := environment.Resolve(ctx, eng, target, opts.Name)
+	if err != nil {
+		return environment.Target{}, err
 	}
-	return environment.Ensure(ctx, eng, dir, opts)
+	return r.Session(ctx, eng, opts)
 }

@@ -27,13 +27,14 @@ Flags:
 
 // listEntry is one environment in `devenv list --format json`.
 type listEntry struct {
-	Name    string `json:"name"`
-	Project string `json:"project"`
-	Path    string `json:"path"`
-	SSH     string `json:"ssh"`
-	Status  string `json:"status"`
-	Started string `json:"started"`
-	Image   string `json:"image"`
+	Name    string  `json:"name"`
+	Project string  `json:"project"`
+	Path    string  `json:"path"`
+	SSH     string  `json:"ssh"`
+	Status  string  `json:"status"`
+	Started string  `json:"started"`
+	Image   string  `json:"image"`
+	Limits  *limits `json:"limits,omitempty"` // --format json only
 }
 
 func runList(ctx context.Context, c *call) error {
@@ -73,6 +74,12 @@ func runList(ctx context.Context, c *call) error {
 			}
 			image = ref
 		}
+		switch {
+		case !eng.Endpoint().Remote() && environment.Orphaned(ct): // a remote engine's paths are not this host's
+			status = "orphaned"
+		case environment.SettingsStale(ct, environment.Getenv(c.env)):
+			status = "stale"
+		}
 		entries = append(entries, listEntry{
 			Name:    ct.Name,
 			Project: ct.Labels[environment.ProjectLabel],
@@ -90,6 +97,9 @@ func runList(ctx context.Context, c *call) error {
 			fmt.Fprintln(out, e.Name)
 		}
 	case *format == "json":
+		if err := addLimits(ctx, eng, entries); err != nil {
+			return err
+		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(entries)

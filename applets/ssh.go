@@ -41,6 +41,9 @@ becomes devenv's. Without a command you get a login shell there.
 Flags:
   --port N     publish SSH on N when starting (default: $DEVENV_SSH_PORT, else automatic)
   --name NAME  container name to use instead of devenv-<parent>-<basename>
+  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
+  --memory M   limit memory when starting, such as 4g (setting memory)
+  --pids N     limit processes when starting (setting pids)
 `,
 	run: runSSH,
 }
@@ -120,7 +123,7 @@ func sshArgv(store sshkeys.Store, t environment.Target, passthrough []string, ag
 	case len(command) > 0:
 		command = []string{"cd " + shellWord(t.WorkDir) + " && " + strings.Join(command, " ")}
 	default:
-		command = []string{"cd " + shellWord(t.WorkDir) + ` && exec "${SHELL:-/bin/sh}" -l`}
+		command = []string{"cd " + shellWord(t.WorkDir) + " && exec $SHELL -l"}
 		if tty {
 			argv = append(argv, "-t")
 		}
@@ -180,9 +183,36 @@ func wantsSession(options []string) bool {
 	return true
 }
 
-// shellWord quotes s for a POSIX shell.
+// shellWord quotes s for whichever shell is devuser's login shell, which
+// runs the remote command: outside single quotes, \' and \\ mean a quote
+// and a backslash in sh, bash, zsh and fish alike; inside them fish reads
+// both as escapes, so they never stand inside.
 func shellWord(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	var b strings.Builder
+	quoted := false
+	for _, r := range s {
+		if r == '\'' || r == '\\' {
+			if quoted {
+				b.WriteByte('\'')
+				quoted = false
+			}
+			b.WriteByte('\\')
+			b.WriteRune(r)
+			continue
+		}
+		if !quoted {
+			b.WriteByte('\'')
+			quoted = true
+		}
+		b.WriteRune(r)
+	}
+	if quoted {
+		b.WriteByte('\'')
+	}
+	if b.Len() == 0 {
+		return "''"
+	}
+	return b.String()
 }
 
 // sshReady checks that an SSH client of devenv's can log in to c and

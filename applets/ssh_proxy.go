@@ -45,12 +45,16 @@ func runSSHProxy(ctx context.Context, c *call) error {
 		return err
 	}
 	defer eng.Close()
-	t, ok, err := environment.ByName(ctx, eng, name)
+	r, err := environment.Resolve(ctx, eng, "", name)
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if !r.Exists || !r.Container.Running() {
 		return fmt.Errorf("no environment named %s is running: start it with `devenv PATH` (see `devenv list`)", name)
+	}
+	t, err := r.Session(ctx, eng, environment.Options{})
+	if err != nil {
+		return err
 	}
 	if _, ok := t.Container.MountAt(environment.HostKeyPath); !ok {
 		return fmt.Errorf("%s was started without devenv's SSH keys (by an older devenv?): %s", name, restartHint(t.Container))

@@ -2,6 +2,7 @@ package applets
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -65,9 +66,9 @@ func TestSSHArgv(t *testing.T) {
 		{"command", []string{"make", "test"}, false, false,
 			join(common, []string{"127.0.0.1", `cd '/workspaces/api/it'\''s' && make test`})},
 		{"shell on a terminal, with the agent", nil, true, true,
-			join(common, []string{"-A", "-t", "127.0.0.1", `cd '/workspaces/api/it'\''s' && exec "${SHELL:-/bin/sh}" -l`})},
+			join(common, []string{"-A", "-t", "127.0.0.1", `cd '/workspaces/api/it'\''s' && exec $SHELL -l`})},
 		{"shell on a pipe", nil, false, false,
-			join(common, []string{"127.0.0.1", `cd '/workspaces/api/it'\''s' && exec "${SHELL:-/bin/sh}" -l`})},
+			join(common, []string{"127.0.0.1", `cd '/workspaces/api/it'\''s' && exec $SHELL -l`})},
 		{"forwarding only", []string{"-N", "-L", "8080:localhost:80"}, false, true,
 			join(common, []string{"127.0.0.1", "-N", "-L", "8080:localhost:80"})},
 		{"subsystem", []string{"-s", "sftp"}, false, false,
@@ -142,5 +143,24 @@ func TestHostAlias(t *testing.T) {
 	}
 	if got := hostAlias("mybox"); got != "devenv-mybox" {
 		t.Errorf("hostAlias(mybox) = %s", got)
+	}
+}
+
+// TestShellWordInEveryLoginShell feeds shellWord's output to each real
+// shell that can be devuser's login shell: each must read back the word.
+func TestShellWordInEveryLoginShell(t *testing.T) {
+	words := []string{"", "plain", "it's", `back\slash`, `\\'\'`, "new\nline", "$(touch x) `y` ;&|*?~ -", "fish's \\' escapes"}
+	for _, sh := range []string{"sh", "bash", "zsh", "fish"} {
+		path, err := exec.LookPath(sh)
+		if err != nil {
+			t.Logf("%s not installed", sh)
+			continue
+		}
+		for _, w := range words {
+			out, err := exec.Command(path, "-c", "printf %s "+shellWord(w), "").Output()
+			if err != nil || string(out) != w {
+				t.Errorf("%s: shellWord(%q) = %s read back as %q (%v)", sh, w, shellWord(w), out, err)
+			}
+		}
 	}
 }

@@ -23,20 +23,27 @@ project's environment in the matching subdirectory.
 Flags:
   --port N     publish SSH on 127.0.0.1:N (default: $DEVENV_SSH_PORT, else automatic)
   --name NAME  container name to use instead of devenv-<parent>-<basename>
+  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
+  --memory M   limit memory when starting, such as 4g (setting memory)
+  --pids N     limit processes when starting (setting pids)
 `,
 	run: runStart,
 }
 
 // startFlags are the flags shared by every command that may start an environment.
-type startFlags struct{ port, name string }
+type startFlags struct {
+	port, name string
+	settings   map[string]string // settings key → value, from flags such as --cpus
+}
 
 func (f *startFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.port, "port", "", "")
 	fs.StringVar(&f.name, "name", "", "")
+	f.registerSettings(fs)
 }
 
 func (f *startFlags) options(c *call) environment.Options {
-	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err, EngineSharesFiles: c.engineSharesFiles}
+	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err, SettingFlags: f.settings}
 }
 
 func runStart(ctx context.Context, c *call) error {
@@ -68,7 +75,7 @@ func runStart(ctx context.Context, c *call) error {
 	defer eng.Close()
 	opts := flags.options(c)
 	opts.PrepareImage = c.prepareImage(eng)
-	target, err := environment.Ensure(ctx, eng, dir, opts)
+	target, err := environment.Resolved{Dir: dir, Name: opts.Name}.Session(ctx, eng, opts)
 	if err != nil {
 		return err
 	}

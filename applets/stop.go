@@ -14,11 +14,13 @@ var stopApplet = applet{
        devenv stop --all
 
 Stop environments given by project path or environment name; the container
-is removed once stopped. Only containers labelled devenv=true are ever
-stopped. Stopping an environment that is not running is not an error.
+is removed once stopped. An environment that an interrupted start left
+created, exited or dead is removed. Only containers labelled devenv=true
+are ever stopped, and NAME is always a whole container name, never an ID.
+Stopping an environment that is not running is not an error.
 
 Flags:
-  --all        stop every running devenv environment
+  --all        stop every devenv environment, in any state
   --name NAME  stop the environment started with --name NAME
 `,
 	run: runStop,
@@ -46,29 +48,39 @@ func runStop(ctx context.Context, c *call) error {
 	}
 	defer eng.Close()
 	if *all {
-		stopped, err := environment.StopAll(ctx, eng)
-		for _, n := range stopped {
-			fmt.Fprintln(c.stdio.Out, n)
+		done, err := environment.StopAll(ctx, eng)
+		for _, r := range done {
+			c.reportStop(r)
 		}
 		return err
 	}
 	if len(targets) == 0 {
-		targets = []string{"."}
+		targets = []string{""}
 	}
 	for _, target := range targets {
-		n, err := environment.ResolveStop(ctx, eng, target, *name)
+		r, err := environment.StopTarget(ctx, eng, target, *name)
 		if err != nil {
 			return err
 		}
-		result, err := environment.Stop(ctx, eng, n)
+		result, err := environment.Stop(ctx, eng, r)
 		if err != nil {
 			return err
 		}
-		if result.WasRunning {
-			fmt.Fprintln(c.stdio.Out, result.Name)
-		} else {
-			fmt.Fprintf(c.stdio.Err, "%s: %s is not running\n", c.prog, result.Name)
-		}
+		c.reportStop(result)
 	}
 	return nil
+}
+
+// reportStop names on stdout what is gone now, and on stderr what was not
+// running: nothing, or a container a start left behind, removed.
+func (c *call) reportStop(r environment.StopResult) {
+	switch r.State {
+	case "":
+		fmt.Fprintf(c.stdio.Err, "%s: %s is not running\n", c.prog, r.Name)
+	case "running":
+		fmt.Fprintln(c.stdio.Out, r.Name)
+	default:
+		fmt.Fprintln(c.stdio.Out, r.Name)
+		fmt.Fprintf(c.stdio.Err, "%s: %s was %s, not running: removed it\n", c.prog, r.Name, r.State)
+	}
 }

@@ -183,7 +183,7 @@ func run(cfg config) error {
 	defer b.eng.Close()
 	if cfg.image == testimage.Ref {
 		logf("making sure %s is built", cfg.image)
-		if err := testimage.Ensure(ctx, b.eng, "Dockerfile.base"); err != nil {
+		if _, err := testimage.Ensure(ctx, b.eng, "Dockerfile.base"); err != nil {
 			return fmt.Errorf("build %s: %w", cfg.image, err)
 		}
 	}

@@ -46,6 +46,7 @@ func specs(src Sources, commands []string) map[string]Command {
 				return nil
 			},
 		},
+		"config":     {Flags: []Flag{{"format", predict.Set{"text", "json"}}}, Args: first(dirs())},
 		"ssh-config": {Flags: []Flag{{"write", nil}, {"proxy", nil}}},
 		"ssh-proxy":  {Args: first(environments)},
 		"build": {Flags: []Flag{

@@ -110,7 +110,7 @@ func hookFixture(b *testing.B) fixture {
 			return
 		}
 		defer eng.Close()
-		if fixtureErr = testimage.Ensure(ctx, eng, "../Dockerfile.base"); fixtureErr != nil {
+		if _, fixtureErr = testimage.Ensure(ctx, eng, "../Dockerfile.base"); fixtureErr != nil {
 			return
 		}
 		root, err := os.MkdirTemp("", "devenv-hookbench")

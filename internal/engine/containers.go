@@ -52,6 +52,7 @@ type Container struct {
 	Mounts  []Mount
 	Init    bool
 	User    string
+	Limits  Limits // from Inspect only
 	// Published is every published port ("22/tcp on 127.0.0.1:32768"),
 	// sorted; from Inspect only.
 	Published []string
@@ -60,8 +61,13 @@ type Container struct {
 // Running reports whether the container's main process runs.
 func (c Container) Running() bool { return c.State == "running" }
 
-// Devenv reports whether the container carries devenv=true.
-func (c Container) Devenv() bool { return c.Labels[DevenvLabel] == "true" }
+// Devenv reports whether the container is a devenv environment: it carries
+// devenv=true and a project label. devenv=true alone is not enough, since
+// every container run from one of devenv's images inherits that label from
+// the image (a build step's, or one a user ran by hand).
+func (c Container) Devenv() bool {
+	return c.Labels[DevenvLabel] == "true" && c.Labels[ProjectLabel] != ""
+}
 
 // SSHAddress is "ip:port", or "" when no SSH port is published.
 func (c Container) SSHAddress() string {
@@ -83,10 +89,18 @@ func (c Container) MountAt(dir string) (Mount, bool) {
 
 // List returns the running environments (devenv=true and a project label),
 // sorted by name.
-func (c *Client) List(ctx context.Context) ([]Container, error) {
+func (c *Client) List(ctx context.Context) ([]Container, error) { return c.list(ctx, false) }
+
+// ListAll returns the environments in any state: running, and also those
+// created, exited or dead, which an interrupted start or a failed stop
+// leaves behind.
+func (c *Client) ListAll(ctx context.Context) ([]Container, error) { return c.list(ctx, true) }
+
+func (c *Client) list(ctx context.Context, all bool) ([]Container, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	summaries, err := c.api.ContainerList(ctx, container.ListOptions{
+		All:     all,
 		Filters: filters.NewArgs(filters.Arg("label", DevenvLabel+"=true"), filters.Arg("label", ProjectLabel)),
 	})
 	if err != nil {
@@ -153,6 +167,12 @@ func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error
 	if r.HostConfig != nil && r.HostConfig.Init != nil {
 		ct.Init = *r.HostConfig.Init
 	}
+	if r.HostConfig != nil {
+		ct.Limits = Limits{CPUs: float64(r.HostConfig.NanoCPUs) / 1e9, Memory: r.HostConfig.Memory}
+		if p := r.HostConfig.PidsLimit; p != nil && *p > 0 {
+			ct.Limits.Pids = *p
+		}
+	}
 	if r.NetworkSettings != nil {
 		for port, bindings := range r.NetworkSettings.Ports {
 			for _, b := range bindings {
@@ -186,6 +206,14 @@ type ContainerSpec struct {
 	Mounts   []Mount
 	SSHIP    string // host address to publish sshd on
 	SSHPort  int    // 0: the engine picks a free port
+	Limits   Limits
+}
+
+// Limits caps what a container may use; zero values mean no limit.
+type Limits struct {
+	CPUs   float64
+	Memory int64 // bytes
+	Pids   int64
 }
 
 // Create creates (but does not start) a container that removes itself when
@@ -203,6 +231,13 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		AutoRemove:   true,
 		Init:         &init,
 		PortBindings: nat.PortMap{sshPort: {{HostIP: spec.SSHIP, HostPort: hostPort}}},
+		Resources: container.Resources{
+			NanoCPUs: int64(spec.Limits.CPUs * 1e9),
+			Memory:   spec.Limits.Memory,
+		},
+	}
+	if spec.Limits.Pids != 0 {
+		hostConfig.Resources.PidsLimit = &spec.Limits.Pids
 	}
 	for _, m := range spec.Mounts {
 		t := mount.TypeBind
@@ -330,15 +365,15 @@ func (c *Client) RemoveImage(ctx context.Context, ref string) error {
 }
 
 // InspectName returns the container called exactly name. Unlike Inspect it
-// never takes name for an ID prefix: a directory called "a" or "cafe" must
-// not pick whichever container's ID starts so. ErrNotFound when no
-// container has that name (or that full ID).
+// never takes name for an ID, whole or prefix: `devenv stop db` must not
+// stop whichever container's ID starts with db. ErrNotFound when no
+// container has that name.
 func (c *Client) InspectName(ctx context.Context, name string) (Container, error) {
 	ct, err := c.Inspect(ctx, name)
 	if err != nil && strings.Contains(strings.ToLower(err.Error()), "multiple ids found with provided prefix") {
 		return Container{}, fmt.Errorf("%w: no container named %s", ErrNotFound, name)
 	}
-	if err == nil && ct.Name != name && ct.ID != name {
+	if err == nil && ct.Name != name {
 		return Container{}, fmt.Errorf("%w: no container named %s", ErrNotFound, name)
 	}
 	return ct, err
@@ -371,4 +406,26 @@ func (c *Client) WaitNotRunning(ctx context.Context, name string, timeout time.D
 			return false, err
 		}
 	}
+}
+
+// TagImage gives the local image src the reference ref as well.
+func (c *Client) TagImage(ctx context.Context, src, ref string) error {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	return c.wrap(c.api.ImageTag(ctx, src, ref))
+}
+
+// ImageEnv returns the environment variables a local image sets (its ENV
+// lines, as NAME=VALUE); ErrNotFound when the image is missing.
+func (c *Client) ImageEnv(ctx context.Context, ref string) ([]string, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	r, err := c.api.ImageInspect(ctx, ref)
+	if err != nil {
+		return nil, c.wrap(err)
+	}
+	if r.Config == nil {
+		return nil, nil
+	}
+	return r.Config.Env, nil
 }

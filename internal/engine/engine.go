@@ -231,3 +231,14 @@ func firstLine(err error) string {
 func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, callTimeout)
 }
+
+// ServerVersion is the engine's product version and API version.
+func (c *Client) ServerVersion(ctx context.Context) (version, api string, err error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	v, err := c.api.ServerVersion(ctx)
+	if err != nil {
+		return "", "", c.wrap(err)
+	}
+	return v.Version, v.APIVersion, nil
+}

@@ -16,6 +16,7 @@ import (
 
 	"devenv/internal/engine"
 	"devenv/internal/project"
+	"devenv/internal/settings"
 )
 
 // ProjectLabel carries <parent>/<basename> of the project an environment is for.
@@ -30,12 +31,12 @@ type Options struct {
 	Port     string // --port, as given; "" when absent
 	Env      Getenv
 	Warnings io.Writer // where notes such as "SSH: 127.0.0.1:PORT" go
+	// SettingFlags are settings given as flags (key → text, e.g. "cpus"
+	// from --cpus); they win over variables and files.
+	SettingFlags map[string]string
 	// PrepareImage makes sure the image a new environment needs exists,
 	// building it when it can; nil only checks that it exists.
 	PrepareImage func(ctx context.Context, image, dir string) error
-	// EngineSharesFiles reports the user's engine_shares_files setting,
-	// asked only when the engine is remote; nil: it does not.
-	EngineSharesFiles func() (bool, error)
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -154,6 +155,11 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if _, err := sshPort(opts); err != nil {
 		return Target{}, err
 	}
+	if opts.Name != "" {
+		if err := CheckName(opts.Name); err != nil {
+			return Target{}, err
+		}
+	}
 	target, ok, err := Find(ctx, eng, dir, opts.Name)
 	if err != nil {
 		return Target{}, err
@@ -163,12 +169,17 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 			fmt.Fprintf(opts.Warnings, "devenv: --port %s ignored: %s already runs with SSH on %s\n",
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
+		warnSettingFlags(opts, target.Container.Name)
 		return target, nil
 	}
-	if err := checkSharesFiles(eng, dir, opts); err != nil {
+	set, err := startSettings(dir, opts)
+	if err != nil {
 		return Target{}, err
 	}
-	spec, err := containerSpec(dir, opts)
+	spec, err := containerSpec(dir, opts, set)
+	if err := checkSharesFiles(eng, dir, set.EngineSharesFiles); err != nil {
+		return Target{}, err
+	}
 	if err != nil {
 		return Target{}, err
 	}
@@ -182,29 +193,65 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err := ensureVolumes(ctx, eng); err != nil {
 		return Target{}, err
 	}
-	deadline := time.Now().Add(60 * time.Second)
+	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
+	if err != nil {
+		return Target{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
+	}
+	envMounts, err := writeSessionEnv(opts.Env, spec.Name, sessionEnvironment(imageEnv, spec.Env))
+	if err != nil {
+		return Target{}, err
+	}
+	spec.Mounts = append(spec.Mounts, envMounts...)
+	release, err := lockName(ctx, opts.Env, spec.Name)
+	if err != nil {
+		return Target{}, err
+	}
+	defer release()
+	faultPoint(opts.Env, "locked")
+	deadline := time.Now().Add(30 * time.Second)
 	for {
-		c, err := create(ctx, eng, spec)
-		if err == nil {
-			fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
+		c, err := eng.InspectName(ctx, spec.Name)
+		switch {
+		case errors.Is(err, engine.ErrNotFound):
+			c, err := create(ctx, eng, spec, opts.Env)
+			if err == nil {
+				fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
+				t, _, err := targetFor(c, dir)
+				return t, err
+			}
+			if pe := (*PortError)(nil); errors.As(err, &pe) {
+				pe.Source = portSource(opts)
+			}
+			if !errors.Is(err, engine.ErrNameInUse) {
+				return Target{}, err
+			}
+			// Taken between the look and the create, by a devenv that does
+			// not share our lock: look again.
+		case err != nil:
+			return Target{}, err
+		case !c.Devenv():
+			return Target{}, &ForeignContainerError{Name: c.Name}
+		case c.Running():
 			t, _, err := targetFor(c, dir)
 			return t, err
+		case c.State == "paused":
+			return Target{}, fmt.Errorf("%s is paused: resume it with `docker unpause %s`, or remove it with `devenv stop %s`", c.Name, c.Name, c.Name)
+		case c.State != "removing":
+			// Created, exited or dead while we hold the start lock: an
+			// interrupted start or a finished one left it (see lock.go).
+			if err := eng.Remove(ctx, c.ID); err != nil {
+				return Target{}, err
+			}
+			fmt.Fprintf(opts.Warnings, "devenv: removed %s, which an interrupted start had left %s\n", c.Name, c.State)
+			continue
 		}
-		if pe := (*PortError)(nil); errors.As(err, &pe) {
-			pe.Source = portSource(opts)
+		if time.Now().After(deadline) {
+			return Target{}, fmt.Errorf("%s is still being removed after 30 s: try again, or see `docker inspect %s`", spec.Name, spec.Name)
 		}
-		if !errors.Is(err, engine.ErrNameInUse) {
-			return Target{}, err
-		}
-		// Someone else holds the name: another devenv starting the same
-		// project, or an old environment still being removed.
-		c, err = awaitOther(ctx, eng, spec.Name, deadline)
-		if err != nil {
-			return Target{}, err
-		}
-		if c.Running() {
-			t, _, err := targetFor(c, dir)
-			return t, err
+		select {
+		case <-ctx.Done():
+			return Target{}, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
@@ -218,11 +265,12 @@ func orNone(s string) string {
 
 // create creates and starts the container; when starting fails it removes
 // what it created, so a failed start leaves nothing behind.
-func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec) (engine.Container, error) {
+func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, getenv Getenv) (engine.Container, error) {
 	id, err := eng.Create(ctx, spec)
 	if err != nil {
 		return engine.Container{}, err
 	}
+	faultPoint(getenv, "created")
 	if err := eng.Start(ctx, id); err != nil {
 		// The caller's ctx may be what failed; cleaning up must not.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -233,42 +281,12 @@ func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec) 
 		}
 		return engine.Container{}, fmt.Errorf("start %s: %w", spec.Name, err)
 	}
+	faultPoint(getenv, "started")
 	return eng.Inspect(ctx, id)
 }
 
-// awaitOther waits until the container holding name runs, or is gone so
-// the caller can create it, or is ours but dead so it can be cleared.
-func awaitOther(ctx context.Context, eng *engine.Client, name string, deadline time.Time) (engine.Container, error) {
-	for {
-		c, err := eng.Inspect(ctx, name)
-		switch {
-		case errors.Is(err, engine.ErrNotFound):
-			return engine.Container{}, nil
-		case err != nil:
-			return engine.Container{}, err
-		case !c.Devenv():
-			return engine.Container{}, &ForeignContainerError{Name: name}
-		case c.Running():
-			return c, nil
-		case c.State == "exited" || c.State == "dead":
-			if err := eng.Remove(ctx, c.ID); err != nil {
-				return engine.Container{}, err
-			}
-			return engine.Container{}, nil
-		}
-		if time.Now().After(deadline) {
-			return engine.Container{}, fmt.Errorf("%s stayed %q for a minute: stop it with `devenv stop %s` and try again", name, c.State, name)
-		}
-		select {
-		case <-ctx.Done():
-			return engine.Container{}, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
 // containerSpec is the one description of a devenv container.
-func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
+func containerSpec(dir string, opts Options, set settings.Settings) (engine.ContainerSpec, error) {
 	id := project.Identify(dir)
 	port, err := sshPort(opts)
 	if err != nil {
@@ -282,20 +300,22 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 	mounts := []engine.Mount{{Source: dir, Target: id.Workspace}}
 	mounts = append(mounts, volumeMounts()...)
 	mounts = append(mounts, configMounts(home)...)
-	env := []string{}
+	// Sessions can tell where they are; writeSessionEnv hands these on to
+	// SSH sessions and login shells.
+	env := []string{"DEVENV_NAME=" + name, "DEVENV_PROJECT=" + id.Label}
 	if sock := opts.Env("SSH_AUTH_SOCK"); sock != "" {
 		if info, err := os.Stat(sock); err == nil && info.Mode()&os.ModeSocket != 0 {
 			mounts = append(mounts, engine.Mount{Source: sock, Target: "/ssh-agent"})
 			env = append(env, "SSH_AUTH_SOCK=/ssh-agent")
 		}
 	}
-	image := imageFor(dir, id, opts.Env)
+	image := imageFor(dir, id, set.Image)
 	ssh, err := prepareSSH(name, opts)
 	if err != nil {
 		return engine.ContainerSpec{}, err
 	}
 	mounts = append(mounts, ssh.mounts...)
-	return engine.ContainerSpec{
+	spec := engine.ContainerSpec{
 		Name:     name,
 		Image:    image,
 		Hostname: id.Hostname,
@@ -303,11 +323,13 @@ func containerSpec(dir string, opts Options) (engine.ContainerSpec, error) {
 		WorkDir:  id.Workspace,
 		Cmd:      mainProcess,
 		Env:      env,
-		Labels:   map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image},
+		Labels:   map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image, WorkspaceLabel: workspaceID(dir)},
 		Mounts:   mounts,
 		SSHIP:    ssh.bind,
 		SSHPort:  port,
-	}, nil
+	}
+	applySettings(&spec, set)
+	return spec, nil
 }
 
 // mainProcess starts sshd (as root, through the image's sudo, so it can
@@ -348,13 +370,13 @@ func portSource(opts Options) string {
 }
 
 // imageFor picks the project's own image when it has a .devenv/Dockerfile,
-// else DEVENV_IMAGE or the default devenv image.
-func imageFor(dir string, id project.Identity, getenv Getenv) string {
+// else the image setting (or DEVENV_IMAGE) or the default devenv image.
+func imageFor(dir string, id project.Identity, setting string) string {
 	if _, err := os.Stat(filepath.Join(dir, ".devenv", "Dockerfile")); err == nil {
 		return id.ProjectImage()
 	}
-	if img := getenv("DEVENV_IMAGE"); img != "" {
-		return img
+	if setting != "" {
+		return setting
 	}
 	return project.DefaultImage
 }
@@ -369,28 +391,6 @@ func checkImage(ctx context.Context, eng *engine.Client, image, dir string) erro
 		fix = fmt.Sprintf("build it with `devenv build --project %s`", dir)
 	}
 	return &ImageMissingError{Image: image, Fix: fix}
-}
-
-// ByName returns the running environment called name, with its workspace as
-// the working directory; ok is false when no container has that name. A
-// container that exists but lacks devenv=true is an error.
-func ByName(ctx context.Context, eng *engine.Client, name string) (Target, bool, error) {
-	c, err := eng.InspectName(ctx, name)
-	switch {
-	case errors.Is(err, engine.ErrNotFound):
-		return Target{}, false, nil
-	case err != nil:
-		return Target{}, false, err
-	case !c.Devenv():
-		return Target{}, false, &ForeignContainerError{Name: c.Name}
-	case !c.Running():
-		return Target{}, false, nil
-	}
-	_, dst, ok := workspaceOf(c)
-	if !ok {
-		dst = project.WorkspaceRoot
-	}
-	return Target{Container: c, WorkDir: dst}, true, nil
 }
 
 // WorkspacePath is the host path of the project an environment serves.

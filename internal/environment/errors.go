@@ -62,7 +62,25 @@ func (e *NotRunningError) Error() string {
 type ForeignContainerError struct{ Name string }
 
 func (e *ForeignContainerError) Error() string {
-	return fmt.Sprintf("container %s is not a devenv environment (no devenv=true label); devenv leaves it alone: remove or rename it, or use --name", e.Name)
+	return fmt.Sprintf("container %s is not a devenv environment (it lacks the devenv=true and devenv.project labels); devenv leaves it alone: remove or rename it, or use --name", e.Name)
 }
 
 func (e *ForeignContainerError) Is(target error) bool { return target == ErrNotDevenv }
+
+// OrphanedError: the project directory of a running environment is gone.
+type OrphanedError struct{ Name, Path string }
+
+func (e *OrphanedError) Error() string {
+	return fmt.Sprintf("the project directory %s of %s is gone (deleted or moved): stop it with `devenv stop %s`, then start it again from where the project is now", e.Path, e.Name, e.Name)
+}
+
+// CommandNotFoundError: the command of a devenv exec does not exist in the
+// environment. Its exit status is 127, as a shell's.
+type CommandNotFoundError struct{ Command, Name string }
+
+func (e *CommandNotFoundError) Error() string {
+	return fmt.Sprintf("%s: not found in %s", e.Command, e.Name)
+}
+
+// ExitCode is the status devenv exits with.
+func (e *CommandNotFoundError) ExitCode() int { return 127 }

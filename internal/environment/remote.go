@@ -21,19 +21,11 @@ func (e *RemoteEngineError) Error() string {
 
 // checkSharesFiles refuses, before anything is created, to start a project
 // directory's environment on an engine that cannot see it.
-func checkSharesFiles(eng *engine.Client, dir string, opts Options) error {
+// sharesFiles is the user's engine_shares_files setting.
+func checkSharesFiles(eng *engine.Client, dir string, sharesFiles bool) error {
 	ep := eng.Endpoint()
-	if !ep.Remote() {
+	if !ep.Remote() || sharesFiles {
 		return nil
-	}
-	if opts.EngineSharesFiles != nil {
-		shares, err := opts.EngineSharesFiles()
-		if err != nil {
-			return err
-		}
-		if shares {
-			return nil
-		}
 	}
 	return &RemoteEngineError{Endpoint: ep, Dir: dir}
 }

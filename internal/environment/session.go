@@ -81,3 +81,28 @@ func stillRunning(ctx context.Context, eng *engine.Client, name string, code int
 	c, err := eng.Inspect(ctx, name)
 	return err != nil && !errors.Is(err, engine.ErrNotFound) || err == nil && c.Running()
 }
+
+// commandCheck runs its arguments only when their command exists, and
+// otherwise ends with 127 having written nothing.
+const commandCheck = `command -v -- "$1" >/dev/null 2>&1 || exit 127; exec "$@"`
+
+// Command runs argv headless in the target, as `devenv exec` does. A
+// command that does not exist there is an error of its own (exit status
+// 127, one line, nothing on stdout) on every engine; the engines differ:
+// Docker 20.10 writes the runtime's text on stdout and says 126, Docker 28
+// says 127, Podman has its own words. The check is a shell that execs the
+// command, so the command keeps its PID, argv, stdin and signals.
+func Command(ctx context.Context, eng *engine.Client, t Target, argv []string, getenv Getenv, stdio Stdio) (int, error) {
+	wrapped := append([]string{"/bin/sh", "-c", commandCheck, "devenv-exec"}, argv...)
+	code, err := Session(ctx, eng, t, wrapped, false, getenv, stdio)
+	if err != nil || code != 127 {
+		return code, err
+	}
+	// 127 may be the command's own status: ask once more whether it exists.
+	quiet := Stdio{In: nil, Out: io.Discard, Err: io.Discard}
+	check := []string{"/bin/sh", "-c", `command -v -- "$1" >/dev/null 2>&1`, "devenv-exec", argv[0]}
+	if found, err := Session(ctx, eng, t, check, false, getenv, quiet); err != nil || found == 0 {
+		return code, err
+	}
+	return 127, &CommandNotFoundError{Command: argv[0], Name: t.Container.Name}
+}

@@ -17,93 +17,97 @@ const stopGrace = 5 * time.Second
 
 // StopResult says what happened to one stop target.
 type StopResult struct {
-	Name       string
-	WasRunning bool
+	Name string
+	// State is what the container was in before: "running", or "created",
+	// "exited", "dead" for one left behind (removed now); "" when there was
+	// no container of that name.
+	State string
 }
 
-// ResolveStop finds the container a stop argument means: a container name,
-// or a path resolved as a start would resolve it. It refuses containers that
-// lack devenv=true.
-func ResolveStop(ctx context.Context, eng *engine.Client, arg, nameOverride string) (string, error) {
-	if nameOverride != "" {
-		return nameOverride, nil
+// StopTarget resolves a stop argument as Resolve does; a directory means
+// the running environment that holds it, else the container under the
+// project's own name in whatever state it is. A word that is neither an
+// environment nor a directory resolves to that name, with no container.
+func StopTarget(ctx context.Context, eng *engine.Client, arg, nameOverride string) (Resolved, error) {
+	r, err := Resolve(ctx, eng, arg, nameOverride)
+	var nr *NotRunningError
+	switch {
+	case errors.As(err, &nr):
+		return Resolved{Name: arg}, nil
+	case err != nil || r.Name != "":
+		return r, err
 	}
-	if LooksLikeName(arg) {
-		c, err := eng.InspectName(ctx, arg)
-		switch {
-		case err == nil && !c.Devenv():
-			return "", &ForeignContainerError{Name: c.Name}
-		case err == nil:
-			return c.Name, nil
-		case !errors.Is(err, engine.ErrNotFound):
-			return "", err
-		}
-	}
-	dir, err := Canonical(arg)
+	t, ok, err := Find(ctx, eng, r.Dir, "")
 	if err != nil {
-		var pe *PathError
-		if errors.As(err, &pe) && LooksLikeName(arg) {
-			return arg, nil // neither a container nor a directory: "not running"
-		}
-		return "", err
+		return Resolved{}, err
 	}
-	t, ok, err := Find(ctx, eng, dir, "")
-	if err != nil || ok {
-		return t.Container.Name, err
+	if ok {
+		r.Name, r.Container, r.Exists = t.Container.Name, t.Container, true
+		return r, nil
 	}
-	return project.Identify(dir).Name, nil
+	r.Name = project.Identify(r.Dir).Name
+	if err := r.lookUp(ctx, eng); err != nil || !r.Exists {
+		return r, err
+	}
+	if src, _, ok := workspaceOf(r.Container); ok && src != r.Dir {
+		return Resolved{}, &CollisionError{Name: r.Name, RunningPath: src, RequestedPath: r.Dir}
+	}
+	return r, nil
 }
 
-// Stop stops the named environment and waits until it is gone. A container
-// without devenv=true is refused, never stopped.
-func Stop(ctx context.Context, eng *engine.Client, name string) (StopResult, error) {
-	c, err := eng.Inspect(ctx, name)
-	if errors.Is(err, engine.ErrNotFound) {
-		return StopResult{Name: name}, nil
+// Stop stops a running environment and waits until it is gone, or removes
+// one that a start left created, exited or dead. Only containers with
+// devenv=true ever get here (Resolve refuses the others).
+func Stop(ctx context.Context, eng *engine.Client, r Resolved) (StopResult, error) {
+	if !r.Exists {
+		return StopResult{Name: r.Name}, nil
 	}
-	if err != nil {
-		return StopResult{Name: name}, err
-	}
+	c := r.Container
+	result := StopResult{Name: c.Name, State: c.State}
 	if !c.Devenv() {
-		return StopResult{Name: name}, &ForeignContainerError{Name: c.Name}
+		return result, &ForeignContainerError{Name: c.Name}
 	}
-	if !c.Running() {
-		return StopResult{Name: c.Name}, nil
-	}
-	return StopResult{Name: c.Name, WasRunning: true}, eng.Stop(ctx, c.ID, stopGrace)
+	return result, stopOrRemove(ctx, eng, c)
 }
 
-// StopAll stops every running devenv=true container, in parallel, and
-// returns the names it stopped, sorted.
-func StopAll(ctx context.Context, eng *engine.Client) ([]string, error) {
-	running, err := eng.List(ctx)
+func stopOrRemove(ctx context.Context, eng *engine.Client, c engine.Container) error {
+	if c.Running() {
+		return eng.Stop(ctx, c.ID, stopGrace)
+	}
+	return eng.Remove(ctx, c.ID)
+}
+
+// StopAll stops every devenv environment, in parallel, and removes those a
+// start left behind; it returns what it stopped or removed, sorted by name.
+func StopAll(ctx context.Context, eng *engine.Client) ([]StopResult, error) {
+	all, err := eng.ListAll(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		stopped []string
-		errs    []error
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done []StopResult
+		errs []error
 	)
-	for _, c := range running {
-		if !c.Devenv() { // List filters on the label; this is the promise, kept twice.
+	for _, c := range all {
+		if !c.Devenv() { // ListAll filters on the label; this is the promise, kept twice.
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := eng.Stop(ctx, c.ID, stopGrace)
+			err := stopOrRemove(ctx, eng, c)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
 				errs = append(errs, err)
 				return
 			}
-			stopped = append(stopped, c.Name)
+			done = append(done, StopResult{Name: c.Name, State: c.State})
 		}()
 	}
 	wg.Wait()
-	sort.Strings(stopped)
-	return stopped, errors.Join(errs...)
+	sort.Slice(done, func(i, j int) bool { return done[i].Name < done[j].Name })
+	return done, errors.Join(errs...)
 }

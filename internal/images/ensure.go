@@ -38,12 +38,35 @@ func (b Builder) planFor(ref string) (Plan, bool, error) {
 
 // Build builds plan after whatever it needs that is missing.
 func (b Builder) Build(ctx context.Context, plan Plan) error {
-	for _, need := range plan.Needs {
-		if err := b.EnsureExists(ctx, need); err != nil {
-			return err
-		}
+	plan, err := b.withNeeds(ctx, plan)
+	if err != nil {
+		return err
 	}
 	return Build(ctx, b.Engine, plan, b.Options)
+}
+
+// withNeeds builds what plan needs when it is missing and, for a project
+// plan, ties its inputs to the images its FROM names: rebuilding devenv's
+// image (or any other base) leaves the project image out of date too.
+func (b Builder) withNeeds(ctx context.Context, plan Plan) (Plan, error) {
+	for _, need := range plan.Needs {
+		if err := b.EnsureExists(ctx, need); err != nil {
+			return plan, err
+		}
+	}
+	if plan.ContextDir == "" {
+		return plan, nil
+	}
+	parts := []string{plan.Inputs}
+	for _, need := range plan.Needs {
+		id, err := b.Engine.ImageID(ctx, need)
+		if err != nil {
+			return plan, err
+		}
+		parts = append(parts, need+"="+id)
+	}
+	plan.Inputs = inputs([]byte(strings.Join(parts, "\x00")), nil)
+	return plan, nil
 }
 
 // EnsureExists builds ref when it is missing and devenv knows how.
@@ -70,6 +93,9 @@ func (b Builder) EnsureProject(ctx context.Context, dir, ref string) error {
 	if err != nil {
 		return err
 	}
+	if plan, err = b.withNeeds(ctx, plan); err != nil {
+		return err
+	}
 	label, err := b.Engine.ImageLabel(ctx, ref, InputsLabel)
 	switch {
 	case errors.Is(err, engine.ErrNotFound):
@@ -79,9 +105,9 @@ func (b Builder) EnsureProject(ctx context.Context, dir, ref string) error {
 	case label == plan.Inputs:
 		return nil
 	default:
-		fmt.Fprintf(b.Options.Out, "devenv: rebuilding %s (%s changed)\n", ref, ProjectDockerfile)
+		fmt.Fprintf(b.Options.Out, "devenv: rebuilding %s (%s or its base image changed)\n", ref, ProjectDockerfile)
 	}
-	return b.Build(ctx, plan)
+	return Build(ctx, b.Engine, plan, b.Options)
 }
 
 // Current reports whether the image a container runs is still what ref
@@ -94,7 +120,7 @@ func Current(ctx context.Context, eng *engine.Client, containerImageID, ref stri
 // Prepare makes sure the image a new environment for dir needs exists: a
 // project image is built when missing and rebuilt when its inputs changed,
 // devenv's own images are built when missing, and any other image (named by
-// DEVENV_IMAGE) must exist. With noBuild nothing is built: a missing image is
+// DEVENV_IMAGE or the image setting) must exist. With noBuild nothing is built: a missing image is
 // an error that names the command that builds it.
 func (b Builder) Prepare(ctx context.Context, ref, dir string, noBuild bool) error {
 	project := HasProjectDockerfile(dir) && strings.HasPrefix(ref, "devenv-project-")
@@ -116,5 +142,5 @@ func (b Builder) Prepare(ctx context.Context, ref, dir string, noBuild bool) err
 	case ref == DevenvRepo+":latest":
 		return &MissingError{Image: ref, Fix: "build it with `devenv build`"}
 	}
-	return &MissingError{Image: ref, Fix: "build it, or unset DEVENV_IMAGE to use devenv's own image"}
+	return &MissingError{Image: ref, Fix: "build it, or pick another with DEVENV_IMAGE or the image setting (`devenv config` shows which one chose it)"}
 }

@@ -36,12 +36,17 @@ func (e *Error) Error() string {
 // suggest returns the known key nearest to name, or "" when none is close.
 func suggest(name string) string {
 	best, bestDist := "", 1<<30
-	for _, k := range keys {
-		for _, candidate := range []string{k.Name, k.Name[strings.LastIndex(k.Name, ".")+1:]} {
-			if d := distance(name, candidate); d < bestDist {
-				best, bestDist = k.Name, d
-			}
+	consider := func(candidate, answer string) {
+		if d := distance(name, candidate); d < bestDist {
+			best, bestDist = answer, d
 		}
+	}
+	for _, k := range keys {
+		consider(k.Name, k.Name)
+		consider(k.Name[strings.LastIndex(k.Name, ".")+1:], k.Name)
+	}
+	for _, t := range tables {
+		consider(t, "["+t+"]")
 	}
 	if bestDist > max(2, len(name)/3) {
 		return ""

@@ -138,7 +138,7 @@ var keys = []*key{
 			s.Memory = n
 			return nil
 		},
-		get:      func(s *Settings) any { return formatSize(s.Memory) },
+		get:      func(s *Settings) any { return FormatSize(s.Memory) },
 		fromText: func(t string) (any, error) { return t, nil },
 	},
 	{

@@ -34,19 +34,19 @@ func (l *loader) layer(data []byte, file string, kind Kind) error {
 		}
 		k, ok := lookup(name)
 		if !ok {
-			problem := "unknown key"
+			problem := fmt.Sprintf("unknown key %q", name)
 			if s := suggest(path[len(path)-1]); s != "" {
-				problem += fmt.Sprintf(": did you mean %s?", s)
+				problem += fmt.Sprintf(": did you mean %q?", s)
 			} else {
-				problem += "; see `devenv config --help` for the keys"
+				problem += ": README.md's Settings section lists the keys"
 			}
-			return &Error{File: file, Key: name, Problem: problem}
+			return &Error{File: file, Problem: problem}
 		}
 		value := lookupValue(values, path)
 		source := Source{Kind: kind, Where: file}
 		if kind == FromProject {
 			if warning, ignore := l.projectMay(k, value, base, file); ignore {
-				l.res.Warnings = append(l.res.Warnings, warning)
+				l.res.Ignored = append(l.res.Ignored, Ignored{File: file, Key: name, Warning: warning})
 				continue
 			}
 		}
@@ -86,7 +86,7 @@ func (l *loader) projectMay(k *key, value any, base Settings, file string) (stri
 			return "", false
 		}
 		return fmt.Sprintf("%s: %s = %s ignored: a project file may only make it stricter; put it in your user file %s",
-			file, k.Name, show(k.get(&proposed)), orUnknown(l.res.UserFile)), true
+			file, k.Name, tomlText(k.get(&proposed)), orUnknown(l.res.UserFile)), true
 	}
 	return fmt.Sprintf("%s: %s ignored: only your user file may set it, as it widens what the environment reaches on the host; put it in %s",
 		file, k.Name, orUnknown(l.res.UserFile)), true

@@ -12,9 +12,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Settings are the effective values of every key.
@@ -99,9 +101,18 @@ type Request struct {
 type Result struct {
 	Settings    Settings
 	Sources     map[string]Source // key name → source of its effective value; env entries as "env.NAME"
-	Warnings    []string          // one line per ignored project key, without a program prefix
+	Ignored     []Ignored         // the project keys that did not take effect, in file order
 	UserFile    string            // the user file's path, whether or not it exists
 	ProjectFile string            // the project file's path; "" without a project
+	// UserFileFound and ProjectFileFound say whether the files exist.
+	UserFileFound, ProjectFileFound bool
+}
+
+// Ignored is a project key the trust rule set aside.
+type Ignored struct {
+	File    string `json:"file"`
+	Key     string `json:"key"`
+	Warning string `json:"warning"` // one line naming the file and the key and what to do, without a program prefix
 }
 
 // Defaults are the values when nothing sets a key.
@@ -140,17 +151,6 @@ func configDir(getenv func(string) string) string {
 	return ""
 }
 
-// stateDir is devenv's state directory (see package sshkeys).
-func stateDir(getenv func(string) string) string {
-	if xdg := getenv("XDG_STATE_HOME"); filepath.IsAbs(xdg) {
-		return filepath.Join(xdg, "devenv")
-	}
-	if home := getenv("HOME"); filepath.IsAbs(home) {
-		return filepath.Join(home, ".local", "state", "devenv")
-	}
-	return ""
-}
-
 // Load reads the user file and the project's file and applies, key by key,
 // flag > variable > project file > user file > default, except that a
 // project file's value for a key it may not set is ignored with a warning.
@@ -170,6 +170,7 @@ func Load(req Request) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
+		res.UserFileFound = data != nil
 		if data != nil {
 			if err := l.layer(data, res.UserFile, FromUser); err != nil {
 				return Result{}, err
@@ -182,6 +183,7 @@ func Load(req Request) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
+		res.ProjectFileFound = data != nil
 		if data != nil {
 			if err := l.layer(data, res.ProjectFile, FromProject); err != nil {
 				return Result{}, err
@@ -220,14 +222,38 @@ func Load(req Request) (Result, error) {
 	return res, nil
 }
 
-// readFile returns nil, nil for a file that does not exist.
+// maxFileSize bounds what is read: a settings file is a few lines.
+const maxFileSize = 1 << 20
+
+// readFile returns nil, nil for a file that does not exist. The project
+// file lies where the environment can write, so it may be anything: only
+// a regular file is read (a FIFO would block devenv), and only so much.
 func readFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
 	case err != nil:
 		return nil, &Error{File: path, Problem: "cannot read it (" + cause(err) + "): make it readable or remove it"}
+	case !info.Mode().IsRegular():
+		return nil, &Error{File: path, Problem: "cannot read it (not a regular file): make it one or remove it"}
+	case info.Size() > maxFileSize:
+		return nil, &Error{File: path, Problem: "cannot read it (larger than 1 MiB): a settings file is a few lines"}
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, &Error{File: path, Problem: "cannot read it (" + cause(err) + "): make it readable or remove it"}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, &Error{File: path, Problem: "cannot read it (" + cause(err) + "): make it readable or remove it"}
+	}
+	if len(data) > maxFileSize {
+		return nil, &Error{File: path, Problem: "cannot read it (larger than 1 MiB): a settings file is a few lines"}
+	}
+	if data == nil {
+		data = []byte{}
 	}
 	return data, nil
 }
@@ -250,8 +276,8 @@ func (s Settings) Hash() string {
 		}
 	}
 	data, err := json.Marshal(values)
-	if err != nil { // only plain data is marshalled
-		panic(err)
+	if err != nil { // a value JSON cannot carry (NaN): its text still tells changes apart
+		data = fmt.Appendf(nil, "%#v", values)
 	}
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:8])

@@ -100,8 +100,8 @@ func TestTrustRule(t *testing.T) {
 	if s.Sudo || s.Agents != "per-project" || s.Network.Egress != "none" {
 		t.Errorf("project could not narrow: %+v", s)
 	}
-	if len(res.Warnings) != 2 || !strings.Contains(res.Warnings[0], "forward_ssh_agent") || !strings.Contains(res.Warnings[1], "mounts") {
-		t.Errorf("warnings: %q", res.Warnings)
+	if len(res.Ignored) != 2 || res.Ignored[0].Key != "forward_ssh_agent" || !strings.Contains(res.Ignored[1].Warning, "mounts ignored") {
+		t.Errorf("ignored: %q", res.Ignored)
 	}
 }
 
@@ -116,16 +116,18 @@ func TestStricterWins(t *testing.T) {
 	if s.Sudo || s.Agents != "per-project" || s.Network.Egress != "allowlist" || len(s.Network.Allow) != 1 {
 		t.Errorf("project widened: %+v", s)
 	}
-	if len(res.Warnings) != 4 {
-		t.Errorf("warnings: %q", res.Warnings)
+	if len(res.Ignored) != 4 {
+		t.Errorf("ignored: %q", res.Ignored)
 	}
 }
 
 func TestBadInput(t *testing.T) {
 	cases := []struct{ name, user, project, want string }{
 		{"syntax", "cpus = = 2\n", "", "config.toml:1:"},
-		{"unknown key", "cpu = 2\n", "", "cpu: unknown key: did you mean cpus?"},
-		{"unknown in table", "[tools]\ndefualt = []\n", "", "tools.defualt: unknown key: did you mean tools.default?"},
+		{"unknown key", "cpu = 2\n", "", `unknown key "cpu": did you mean "cpus"?`},
+		{"unknown in table", "[tools]\ndefualt = []\n", "", `unknown key "tools.defualt": did you mean "tools.default"?`},
+		{"unknown table", "[tool]\ndefault = []\n", "", `unknown key "tool": did you mean "[tools]"?`},
+		{"key outside its table", "egress = \"none\"\n", "", `unknown key "egress": did you mean "network.egress"?`},
 		{"type", "cpus = \"two\"\n", "", "cpus: wrong type: want a number, got a string"},
 		{"memory range", "", "memory = \"-1\"\n", "memory: \"-1\" is out of range"},
 		{"pids range", "", "pids = 0\n", "pids: 0 is out of range"},

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"devenv/internal/statedir"
 )
 
 var sizeUnits = map[byte]int64{'b': 1, 'k': 1 << 10, 'm': 1 << 20, 'g': 1 << 30, 't': 1 << 40}
@@ -38,8 +40,8 @@ func parseSize(text string) (int64, error) {
 	return int64(n * float64(unit)), nil
 }
 
-// formatSize writes bytes in the largest unit that divides them.
-func formatSize(n int64) string {
+// FormatSize writes bytes in the largest unit that divides them.
+func FormatSize(n int64) string {
 	for _, u := range []byte{'t', 'g', 'm', 'k'} {
 		if n != 0 && n%sizeUnits[u] == 0 {
 			return strconv.FormatInt(n/sizeUnits[u], 10) + string(u)
@@ -117,7 +119,8 @@ func checkMounts(s *Settings, getenv func(string) string) error {
 	if filepath.IsAbs(home) {
 		homes = resolved(home)
 	}
-	for _, p := range []string{stateDir(getenv), configDir(getenv), "/var/run/docker.sock", "/run/docker.sock", "/run/podman/podman.sock", dockerHostSocket(getenv)} {
+	state, _ := statedir.Dir(getenv) // "" without HOME: then ~ cannot name it either
+	for _, p := range []string{state, configDir(getenv), "/var/run/docker.sock", "/run/docker.sock", "/run/podman/podman.sock", dockerHostSocket(getenv)} {
 		if p != "" {
 			refused = append(refused, resolved(p)...)
 		}

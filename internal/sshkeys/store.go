@@ -5,11 +5,12 @@
 package sshkeys
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"devenv/internal/statedir"
 )
 
 // Store is devenv's SSH state directory:
@@ -23,24 +24,11 @@ type Store struct{ dir string }
 // Open finds the store under $XDG_STATE_HOME/devenv, else
 // ~/.local/state/devenv. Nothing is created until a key is needed.
 func Open(getenv func(string) string) (Store, error) {
-	dir, err := stateDir(getenv)
+	dir, err := statedir.Dir(getenv)
 	if err != nil {
 		return Store{}, err
 	}
 	return Store{dir: filepath.Join(dir, "ssh")}, nil
-}
-
-// stateDir follows the XDG base directory spec, which says to ignore a
-// relative XDG_STATE_HOME.
-func stateDir(getenv func(string) string) (string, error) {
-	if xdg := getenv("XDG_STATE_HOME"); filepath.IsAbs(xdg) {
-		return filepath.Join(xdg, "devenv"), nil
-	}
-	home := getenv("HOME")
-	if !filepath.IsAbs(home) {
-		return "", errors.New("devenv keeps its SSH keys under $XDG_STATE_HOME or $HOME, and neither is an absolute path: set HOME")
-	}
-	return filepath.Join(home, ".local", "state", "devenv"), nil
 }
 
 // Dir is the store's directory.
