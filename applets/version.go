@@ -6,7 +6,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
-
 )
 
 var versionApplet = applet{
