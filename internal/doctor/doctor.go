@@ -138,7 +138,7 @@ func examineEngine(ctx context.Context, in Inputs, r *Report, add func(check, st
 			add("remote engine", OK, "remote, and engine_shares_files = true says it sees this host's paths", "")
 		} else {
 			add("remote engine", Warn, "remote: it cannot mount this machine's project directories",
-				"work in a volume there with devenv clone, or set engine_shares_files = true if it sees this host's paths")
+				"run devenv on the engine's machine, or set engine_shares_files = true if it sees this host's paths")
 		}
 	}
 	return eng

@@ -14,9 +14,10 @@ type RemoteEngineError struct {
 }
 
 func (e *RemoteEngineError) Error() string {
+	// When devenv clone lands, this is where it is pointed to.
 	return fmt.Sprintf("%s is a remote engine: it cannot mount %s from this machine, and nothing was created; "+
-		"work in a volume there with 'devenv clone %s', or, if that engine sees this machine's paths, set engine_shares_files = true in your devenv config.toml",
-		e.Endpoint.Describe(), e.Dir, e.Dir)
+		"run devenv on the engine's machine, or, if that engine sees this machine's paths, set engine_shares_files = true in your devenv config.toml",
+		e.Endpoint.Describe(), e.Dir)
 }
 
 // checkSharesFiles refuses, before anything is created, to start a project
