@@ -236,9 +236,13 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 			Memory:   spec.Limits.Memory,
 		},
 	}
+	// No pids limit is -1, said outright: Podman otherwise applies its own
+	// default (2048) where Docker applies none.
+	pids := int64(-1)
 	if spec.Limits.Pids != 0 {
-		hostConfig.Resources.PidsLimit = &spec.Limits.Pids
+		pids = spec.Limits.Pids
 	}
+	hostConfig.Resources.PidsLimit = &pids
 	for _, m := range spec.Mounts {
 		t := mount.TypeBind
 		if m.Volume {
