@@ -40,8 +40,10 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"dockerd":       d.cmdDockerd,
 		"containerid":   d.cmdContainerID,
 		"rmi":           d.cmdRmi,
-		"killafter":     cmdKillAfter,
-		"environments":  d.cmdEnvironments,
+		// the engine scenarios', in eng_cmds_test.go
+		"tlsfront":     d.cmdTLSFront,
+		"killafter":    cmdKillAfter,
+		"environments": d.cmdEnvironments,
 	}
 }
 

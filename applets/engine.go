@@ -53,7 +53,7 @@ func (c *call) withContextFlag(argv []string) []string {
 	if c.dockerContext == "" || len(argv) == 0 {
 		return argv
 	}
-	if filepath.Base(argv[0]) != Program {
+	if namesApplet(argv[0], c.applets) {
 		return append([]string{"env", "DOCKER_HOST=", "DOCKER_CONTEXT=" + c.dockerContext}, argv...)
 	}
 	return append([]string{argv[0], contextFlag, c.dockerContext}, argv[1:]...)
@@ -64,7 +64,7 @@ func (c *call) withContextFlag(argv []string) []string {
 // (devenv-build) passes every argument to it, and its flags may share the
 // name (devenv build --context DIR).
 func cutGlobalFlags(argv []string) (dockerContext string, rest []string, err error) {
-	if len(argv) == 0 || filepath.Base(argv[0]) != Program {
+	if len(argv) == 0 || namesApplet(argv[0], table) {
 		return "", argv, nil
 	}
 	name, args, err := cutContextFlag(argv[1:])
@@ -82,4 +82,19 @@ func (c *call) engineSharesFiles() (bool, error) {
 		return false, err
 	}
 	return r.Settings.EngineSharesFiles, nil
+}
+
+// namesApplet reports whether a program's name picks one applet
+// (devenv-ssh-proxy), as dispatch reads argv[0].
+func namesApplet(argv0 string, applets []applet) bool {
+	name, ok := strings.CutPrefix(filepath.Base(argv0), Program+"-")
+	if !ok {
+		return false
+	}
+	for _, a := range applets {
+		if a.name == name && a.name != Program {
+			return true
+		}
+	}
+	return false
 }

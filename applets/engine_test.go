@@ -16,6 +16,7 @@ func TestCutGlobalFlags(t *testing.T) {
 		{argv: []string{"devenv", "list", "--context", "alt"}, rest: []string{"devenv", "list", "--context", "alt"}},
 		// a program named for one applet passes its flags on: build has --context DIR
 		{argv: []string{"devenv-build", "--context", "dir"}, rest: []string{"devenv-build", "--context", "dir"}},
+		{argv: []string{"/opt/bin/devenv-dev", "--context", "alt", "list"}, context: "alt", rest: []string{"/opt/bin/devenv-dev", "list"}},
 		{argv: []string{"devenv", "--context"}, usage: true},
 		{argv: []string{"devenv", "--context", "--help"}, usage: true},
 		{argv: []string{"devenv", "--context="}, usage: true},
@@ -34,7 +35,7 @@ func TestCutGlobalFlags(t *testing.T) {
 }
 
 func TestWithContextFlag(t *testing.T) {
-	c := &call{dockerContext: "alt"}
+	c := &call{dockerContext: "alt", applets: table}
 	if got, want := c.withContextFlag([]string{"/bin/devenv", "ssh-proxy"}), []string{"/bin/devenv", "--context", "alt", "ssh-proxy"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}

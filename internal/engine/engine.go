@@ -174,6 +174,9 @@ func (c *Client) unreachable(err error) error {
 		e.Reason = "timed out"
 	case strings.Contains(err.Error(), "no such host"):
 		e.Reason = "unknown host"
+	case tlsFailure(err) != "":
+		e.Reason = tlsFailure(err)
+		e.Fix = "check the TLS files (the context's, or DOCKER_CERT_PATH's ca.pem, cert.pem, key.pem) against the engine's"
 	}
 	return e
 }
@@ -196,6 +199,17 @@ func redial(host string) error {
 		conn.Close()
 	}
 	return err
+}
+
+// tlsFailure is the TLS or certificate part of err's text, "" when none.
+func tlsFailure(err error) string {
+	msg := err.Error()
+	for _, marker := range []string{"tls: ", "x509: "} {
+		if i := strings.Index(msg, marker); i >= 0 {
+			return strings.TrimSpace(msg[i:])
+		}
+	}
+	return ""
 }
 
 func isTimeout(err error) bool {
