@@ -53,7 +53,8 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 //	interact [-size ROWSxCOLS] SESSION PROG [ARG...]
 //
 // Session lines: `send TEXT` (Go escapes: \n, \x04), `expect REGEXP` (waits up
-// to 30s for it in the output since the last match), `resize ROWS COLS`.
+// to 30s for it in the output since the last match), `timeout DURATION`
+// (the wait of the expects after it), `resize ROWS COLS`.
 // It fails when the program exits non-zero, printing "exit status N".
 func cmdInteract(ts *testscript.TestScript, neg bool, args []string) {
 	rows, cols := uint16(24), uint16(80)
@@ -96,6 +97,7 @@ func cmdInteract(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}()
 	cursor := 0
+	expectTimeout := 30 * time.Second
 	for _, line := range session {
 		verb, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
 		switch verb {
@@ -105,9 +107,13 @@ func cmdInteract(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(err)
 			_, err = tty.WriteString(text)
 			ts.Check(err)
+		case "timeout": // how long each later expect waits, for a slow step
+			var err error
+			expectTimeout, err = time.ParseDuration(arg)
+			ts.Check(err)
 		case "expect":
 			re := regexp.MustCompile(arg)
-			deadline := time.Now().Add(30 * time.Second)
+			deadline := time.Now().Add(expectTimeout)
 			for {
 				mu.Lock()
 				seen := screen.String()
