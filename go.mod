@@ -12,6 +12,7 @@ require (
 	github.com/posener/complete/v2 v2.1.0
 	github.com/rogpeppe/go-internal v1.16.0
 	golang.org/x/crypto v0.59.0
+	golang.org/x/mod v0.41.0
 	golang.org/x/term v0.48.0
 )
 

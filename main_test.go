@@ -13,6 +13,7 @@ import (
 
 	"devenv/applets"
 	"devenv/internal/engine"
+	"devenv/internal/environment"
 	"devenv/internal/testimage"
 )
 
@@ -196,6 +197,16 @@ func (d *docker) setup(env *testscript.Env) error {
 					d.eng.Stop(ctx, c.ID, time.Second)
 					break
 				}
+			}
+		}
+		// The scenario's environments' own volumes go with it.
+		volumes, err := d.eng.Volumes(ctx)
+		if err != nil {
+			return
+		}
+		for _, v := range volumes {
+			if strings.HasPrefix(v.Labels[environment.VolumeWorkspaceLabel], work+"/") {
+				d.eng.RemoveVolume(ctx, v.Name)
 			}
 		}
 	})

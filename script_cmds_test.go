@@ -33,6 +33,14 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"freeport": cmdFreePort,
 		"exits":    cmdExits,
 		"expand":   cmdExpand,
+		// agent homes and the hostile-agent suite, in agents_cmds_test.go
+		"mountrule": d.cmdMountRule,
+		// the ports suite's, in port_cmds_test.go
+		"httpget":     cmdHTTPGet,
+		"awaitlisten": cmdAwaitListen,
+		// the egress suite's, in egress_cmds_test.go
+		"testnet":  d.cmdTestNet,
+		"testhost": d.cmdTestHost,
 		// the fault suite's, in fault_cmds_test.go
 		"killcontainer": d.cmdKillContainer,
 		"published":     d.cmdPublished,
@@ -40,10 +48,14 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"dockerd":       d.cmdDockerd,
 		"containerid":   d.cmdContainerID,
 		"rmi":           d.cmdRmi,
+		"killafter":     cmdKillAfter,
+		"environments":  d.cmdEnvironments,
+		// the tool-version scenarios', in tools_cmds_test.go
+		"imagelabel": d.cmdImageLabel,
+		"imageid":    d.cmdImageID,
+		"needreach":  cmdNeedReach,
 		// the engine scenarios', in eng_cmds_test.go
-		"tlsfront":     d.cmdTLSFront,
-		"killafter":    cmdKillAfter,
-		"environments": d.cmdEnvironments,
+		"tlsfront": d.cmdTLSFront,
 	}
 }
 

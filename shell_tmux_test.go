@@ -55,6 +55,7 @@ type tmuxShell struct {
 	t            *testing.T
 	bin, shell   string
 	socket       string
+	home         string
 	env          []string
 	alpha, beta  string // project directories
 	nameA, nameB string // their environments
@@ -68,59 +69,81 @@ func newTmuxShell(t *testing.T, bin, shell string) *tmuxShell {
 	parent := "tmux" + shell + hex.EncodeToString(suffix)
 	s := &tmuxShell{
 		t: t, bin: bin, shell: shell,
-		socket: filepath.Join(root, "tmux.sock"),
-		alpha:  filepath.Join(root, parent, "alpha"),
-		beta:   filepath.Join(root, parent, "beta"),
-		nameA:  "devenv-" + parent + "-alpha",
-		nameB:  "devenv-" + parent + "-beta",
+		alpha: filepath.Join(root, parent, "alpha"),
+		beta:  filepath.Join(root, parent, "beta"),
+		nameA: "devenv-" + parent + "-alpha",
+		nameB: "devenv-" + parent + "-beta",
 	}
-	home := filepath.Join(root, "home")
-	for _, d := range []string{s.alpha + "/src", s.beta, home + "/.config/fish"} {
+	for _, d := range []string{s.alpha + "/src", s.beta} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rc := map[string]string{
-		"bash": ".bashrc",
-		"zsh":  ".zshrc",
-		"fish": ".config/fish/config.fish",
-	}[shell]
+	s.configure(root)
+	t.Cleanup(func() { s.devenv("stop", s.alpha, s.beta) })
+	s.devenv("exec", s.alpha, "--", "true")
+	s.devenv("exec", s.beta, "--", "true")
+
+	s.launch(root)
+	return s
+}
+
+// configure gives the shell a home under root whose rc file loads devenv's
+// snippet, and the environment it and the binary run with.
+func (s *tmuxShell) configure(root string) {
+	s.socket = filepath.Join(root, "tmux.sock")
+	s.home = filepath.Join(root, "home")
+	if err := os.MkdirAll(s.home+"/.config/fish", 0o755); err != nil {
+		s.t.Fatal(err)
+	}
 	code := map[string]string{
 		"bash": "PS1='READY$ '\neval \"$(devenv init bash)\"\n",
 		"zsh":  "PROMPT='READY%# '\nautoload -Uz compinit && compinit -u\neval \"$(devenv init zsh)\"\n",
 		"fish": "function fish_greeting; end\nfunction fish_prompt; echo -n 'READY> '; end\ndevenv init fish | source\n",
-	}[shell]
-	if err := os.WriteFile(filepath.Join(home, rc), []byte(code), 0o644); err != nil {
-		t.Fatal(err)
+	}[s.shell]
+	if err := os.WriteFile(s.rc(), []byte(code), 0o644); err != nil {
+		s.t.Fatal(err)
 	}
-	s.env = []string{
+	home := s.home
+	if dockerShared != nil { // set up by dockerState, for tests that use the engine
+		s.env = append(s.env, "DEVENV_IMAGE="+dockerShared.image)
+	}
+	s.env = append(s.env, []string{
 		"HOME=" + home, "ZDOTDIR=" + home, "XDG_CONFIG_HOME=" + home + "/.config",
-		"PATH=" + filepath.Dir(bin) + ":/usr/local/bin:/usr/bin:/bin",
-		"TERM=xterm-256color", "LANG=C.UTF-8", "DEVENV_IMAGE=" + dockerShared.image,
+		"PATH=" + filepath.Dir(s.bin) + ":/usr/local/bin:/usr/bin:/bin",
+		"TERM=xterm-256color", "LANG=C.UTF-8",
 		// The engine is shared with every scenario running meanwhile, which
 		// can hold a list up for longer than a prompt's 100 ms or
 		// completion's 300 ms; those deadlines are tested on their own.
 		"DEVENV_PROMPT_TIMEOUT=3s", "DEVENV_COMPLETE_TIMEOUT=5s",
-	}
+	}...)
 	for _, k := range []string{"DOCKER_HOST", "DOCKER_API_VERSION", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY"} {
 		if v, ok := os.LookupEnv(k); ok {
 			s.env = append(s.env, k+"="+v)
 		}
 	}
+}
 
-	t.Cleanup(func() { s.devenv("stop", s.alpha, s.beta) })
-	s.devenv("exec", s.alpha, "--", "true")
-	s.devenv("exec", s.beta, "--", "true")
+// rc is the shell's startup file.
+func (s *tmuxShell) rc() string {
+	return filepath.Join(s.home, map[string]string{
+		"bash": ".bashrc",
+		"zsh":  ".zshrc",
+		"fish": ".config/fish/config.fish",
+	}[s.shell])
+}
 
+// launch starts the interactive shell in its own tmux server, in cwd, and
+// waits for its prompt.
+func (s *tmuxShell) launch(cwd string) {
 	argv := map[string][]string{
-		"bash": {"bash", "--rcfile", filepath.Join(home, rc), "-i"},
+		"bash": {"bash", "--rcfile", s.rc(), "-i"},
 		"zsh":  {"zsh", "-i"},
 		"fish": {"fish", "-i"},
-	}[shell]
-	s.tmux(append([]string{"new-session", "-d", "-x", "200", "-y", "50", "-s", "t", "-c", root}, argv...)...)
-	t.Cleanup(func() { exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
+	}[s.shell]
+	s.tmux(append([]string{"new-session", "-d", "-x", "200", "-y", "50", "-s", "t", "-c", cwd}, argv...)...)
+	s.t.Cleanup(func() { exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
 	s.waitScreen(regexp.MustCompile(`READY`), 20*time.Second)
-	return s
 }
 
 // devenv runs the binary outside the shell.

@@ -50,7 +50,7 @@ func TestUserSeat(t *testing.T) {
 
 	// The first terminal: devenv PATH, then the tools as typed.
 	one := seat.terminal("one", bin, seat.project)
-	one.await(`\$ $`, 60*time.Second)
+	one.await(`\$$`, 60*time.Second)
 	one.typeLine("jq --version; yq --version; claude --version; echo tools=$?")
 	one.await(`(?m)^tools=0$`, 60*time.Second)
 	screen := one.screen()
@@ -67,7 +67,7 @@ func TestUserSeat(t *testing.T) {
 	// A second terminal joins the same environment.
 	one.typeLine("echo seat > /tmp/seat-mark")
 	two := seat.terminal("two", bin, seat.project)
-	two.await(`\$ $`, 30*time.Second)
+	two.await(`\$$`, 30*time.Second)
 	two.typeLine(`echo "joined=[$(cat /tmp/seat-mark)]"`)
 	two.await(`(?m)^joined=\[seat\]$`, 10*time.Second)
 
@@ -86,7 +86,7 @@ func TestUserSeat(t *testing.T) {
 
 	// devenv ssh: the login shell and a command see the same PATH.
 	three := seat.terminal("three", bin, "ssh", seat.project)
-	three.await(`\$ $`, 30*time.Second)
+	three.await(`\$$`, 30*time.Second)
 	three.typeLine(`echo "path=[$PATH]"; claude --version`)
 	if got := three.await(`(?m)^path=\[(.*)\]$`, 10*time.Second)[1]; got != loginPath {
 		t.Errorf("devenv ssh's login shell has PATH %s, devenv's %s", got, loginPath)
@@ -99,7 +99,7 @@ func TestUserSeat(t *testing.T) {
 
 	// The session's exit status becomes devenv's.
 	four := seat.terminal("four", bin, seat.project)
-	four.await(`\$ $`, 30*time.Second)
+	four.await(`\$$`, 30*time.Second)
 	four.typeLine("exit 7")
 	four.await(`(?m)^devenv-exit=7$`, 20*time.Second)
 

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"devenv/internal/project"
 )
 
 // Stdio is an applet's standard streams.
@@ -46,10 +48,6 @@ type applet struct {
 	run     func(ctx context.Context, c *call) error
 }
 
-// Program is the binary's name, the default applet's name and the prefix of
-// every other applet's own name.
-const Program = "devenv"
-
 // table is every applet, in the order help lists them.
 var table = []applet{
 	startApplet,
@@ -57,11 +55,15 @@ var table = []applet{
 	sshApplet,
 	sshConfigApplet,
 	sshProxyApplet,
+	portApplet,
+	egressApplet,
 	listApplet,
 	stopApplet,
 	buildApplet,
+	updateApplet,
 	newApplet,
 	volumesApplet,
+	agentsApplet,
 	configApplet,
 	initApplet,
 	promptApplet,
@@ -82,10 +84,10 @@ func lookup(name string) (applet, bool) {
 
 // Names returns every name an applet answers to as argv[0], sorted.
 func Names() []string {
-	names := []string{Program}
+	names := []string{project.Program}
 	for _, a := range table {
-		if a.name != Program && a.name != "help" {
-			names = append(names, Program+"-"+a.name)
+		if a.name != project.Program && a.name != "help" {
+			names = append(names, project.Program+"-"+a.name)
 		}
 	}
 	sort.Strings(names)
@@ -101,7 +103,7 @@ func Main(argv []string, env Getenv, stdio Stdio, buildContext fs.FS) int {
 	}
 	dockerContext, argv, err := cutGlobalFlags(argv)
 	if err != nil {
-		return report(err, Program, stdio.Err)
+		return report(err, project.Program, stdio.Err)
 	}
 	a, prog, args := dispatch(argv)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
@@ -111,25 +113,25 @@ func Main(argv []string, env Getenv, stdio Stdio, buildContext fs.FS) int {
 }
 
 func dispatch(argv []string) (applet, string, []string) {
-	base := Program
+	base := project.Program
 	if len(argv) > 0 {
 		base = filepath.Base(argv[0])
 		argv = argv[1:]
 	}
-	if name, ok := strings.CutPrefix(base, Program+"-"); ok {
-		if a, ok := lookup(name); ok && a.name != Program {
+	if name, ok := strings.CutPrefix(base, project.Program+"-"); ok {
+		if a, ok := lookup(name); ok && a.name != project.Program {
 			return a, base, argv
 		}
 	}
 	if len(argv) > 0 && argv[0] == "--version" {
-		return versionApplet, Program, argv[1:]
+		return versionApplet, project.Program, argv[1:]
 	}
 	if len(argv) > 0 {
-		if a, ok := lookup(argv[0]); ok && a.name != Program {
-			return a, Program + " " + a.name, argv[1:]
+		if a, ok := lookup(argv[0]); ok && a.name != project.Program {
+			return a, project.Program + " " + a.name, argv[1:]
 		}
 	}
-	return startApplet, Program, argv
+	return startApplet, project.Program, argv
 }
 
 // parseFlags parses args with fs; --help prints usage to stdout and ends

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"devenv/internal/environment"
 	"devenv/internal/images"
@@ -34,7 +33,8 @@ Flags:
   --no-cache           do not use the build cache
   --pull               pull newer base images
   -v                   print the full build log
-  --list-tools         list the tools, their source and whether they are in the default set
+  --list-tools         list the tools: source, set, the version pinned, the one in
+                       devenv:latest (or --tag NAME) and the newest their source serves
 `,
 	run: runBuild,
 }
@@ -59,7 +59,11 @@ func runBuild(ctx context.Context, c *call) error {
 	}
 	buildFS := c.buildContext(*contextDir)
 	if *listTools {
-		return printTools(c, buildFS)
+		ref := images.DevenvRepo + ":latest"
+		if *tag != "" {
+			ref = *tag + ":latest"
+		}
+		return printTools(ctx, c, buildFS, ref)
 	}
 	chosen := 0
 	for _, set := range []bool{*stage != "", *tool != "", *toolList != "", *projectDir != ""} {
@@ -117,7 +121,7 @@ func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string, defaultT
 		if err != nil {
 			return images.Plan{}, err
 		}
-		if !images.HasProjectDockerfile(cwd) {
+		if !project.HasDockerfile(cwd) {
 			return images.DevenvPlan(buildFS, defaultTools)
 		}
 		projectDir = cwd
@@ -126,25 +130,8 @@ func buildPlan(buildFS fs.FS, stage, tool, toolList, projectDir string, defaultT
 	if err != nil {
 		return images.Plan{}, err
 	}
-	if !images.HasProjectDockerfile(dir) {
-		return images.Plan{}, fmt.Errorf("%s has no %s: create one with `devenv new %s`", projectDir, images.ProjectDockerfile, projectDir)
+	if !project.HasDockerfile(dir) {
+		return images.Plan{}, fmt.Errorf("%s has no %s: create one with `devenv new %s`", projectDir, project.Dockerfile, projectDir)
 	}
 	return images.ProjectPlan(dir, strings.TrimSuffix(project.Identify(dir).ProjectImage(), ":latest"))
-}
-
-func printTools(c *call, buildFS fs.FS) error {
-	tools, err := images.Tools(buildFS)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(c.stdio.Out, 0, 0, 3, ' ', 0)
-	fmt.Fprintln(tw, "TOOL\tSOURCE\tSET")
-	for _, t := range tools {
-		set := "optional"
-		if t.Default {
-			set = "default"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, t.Source, set)
-	}
-	return tw.Flush()
 }

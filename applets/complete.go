@@ -10,6 +10,8 @@ import (
 
 	"devenv/completions"
 	"devenv/internal/images"
+	"devenv/internal/project"
+	"devenv/shell"
 )
 
 // runCompletion answers a shell's completion request: the line being typed
@@ -28,7 +30,7 @@ func runCompletion(env Getenv, buildContext fs.FS) int {
 	for _, a := range table {
 		apps = append(apps, completions.App{Name: a.name, Usage: a.usage})
 	}
-	c := completions.New(apps, sources(env, buildContext)).For(text)
+	c, text := completions.New(apps, sources(env, buildContext)).For(text, quoting(env))
 	if c == nil {
 		return 0
 	}
@@ -39,12 +41,24 @@ func runCompletion(env Getenv, buildContext fs.FS) int {
 	os.Unsetenv("COMP_INSTALL")
 	os.Unsetenv("COMP_UNINSTALL")
 	defer func() { recover() }() // a failing predictor offers nothing, and says nothing
-	complete.Complete(Program, c)
+	complete.Complete(project.Program, c)
 	return 0
 }
 
+// quoting is how the shell that asks writes words: its snippet names it in
+// $DEVENV_COMPLETE_SHELL. A caller that names none (`complete -C devenv
+// devenv` in bash, a snippet loaded before there was this variable) is
+// answered as bash is, since bash inserts what it gets as it is.
+func quoting(env Getenv) completions.Quoting {
+	sh, ok := shell.Lookup(env("DEVENV_COMPLETE_SHELL"))
+	if !ok {
+		sh, _ = shell.Lookup("bash")
+	}
+	return completions.Quoting{Quote: sh.Candidate, Unquote: sh.Unquote}
+}
+
 // sources are where completion finds what is not fixed: the engine for the
-// running environments (within completions.DockerTimeout, or
+// running environments (within completeTimeout, or
 // $DEVENV_COMPLETE_TIMEOUT), and the build context ($DEVENV_CONTEXT, else
 // the embedded one) for tools and templates.
 func sources(env Getenv, buildContext fs.FS) completions.Sources {
@@ -53,7 +67,7 @@ func sources(env Getenv, buildContext fs.FS) completions.Sources {
 	}
 	return completions.Sources{
 		Environments: func() []string {
-			return completions.RunningNames(engineTimeout(env, "DEVENV_COMPLETE_TIMEOUT", completions.DockerTimeout))
+			return runningNames(engineTimeout(env, "DEVENV_COMPLETE_TIMEOUT", completeTimeout))
 		},
 		Tools: func() []string {
 			if buildContext == nil {

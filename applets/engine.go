@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"devenv/internal/engine"
+	"devenv/internal/project"
 	"devenv/internal/settings"
 )
 
@@ -87,12 +88,12 @@ func (c *call) engineSharesFiles() (bool, error) {
 // namesApplet reports whether a program's name picks one applet
 // (devenv-ssh-proxy), as dispatch reads argv[0].
 func namesApplet(argv0 string, applets []applet) bool {
-	name, ok := strings.CutPrefix(filepath.Base(argv0), Program+"-")
+	name, ok := strings.CutPrefix(filepath.Base(argv0), project.Program+"-")
 	if !ok {
 		return false
 	}
 	for _, a := range applets {
-		if a.name == name && a.name != Program {
+		if a.name == name && a.name != project.Program {
 			return true
 		}
 	}

@@ -24,6 +24,7 @@ Flags:
   --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
   --memory M   limit memory when starting, such as 4g (setting memory)
   --pids N     limit processes when starting (setting pids)
+  --ssh-agent  forward the host's SSH agent into a new environment
 `,
 	run: runExec,
 }

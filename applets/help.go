@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"devenv/internal/project"
 )
 
 var helpApplet = applet{
@@ -21,7 +23,7 @@ func runHelp(ctx context.Context, c *call) error {
 	}
 	if fs.NArg() > 0 {
 		for _, a := range c.applets {
-			if a.name == fs.Arg(0) || Program+"-"+a.name == fs.Arg(0) {
+			if a.name == fs.Arg(0) || project.Program+"-"+a.name == fs.Arg(0) {
 				fmt.Fprint(c.stdio.Out, a.usage)
 				return nil
 			}

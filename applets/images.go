@@ -27,7 +27,8 @@ func (c *call) buildContext(dir string) fs.FS {
 func (c *call) builder(eng *engine.Client, contextDir string, verbose bool, opts images.Options) images.Builder {
 	opts.Out = c.stdio.Err
 	opts.Live = !verbose && terminal.Is(c.stdio.Err)
-	return images.Builder{Engine: eng, Context: c.buildContext(contextDir), Options: opts}
+	return images.Builder{Engine: eng, Context: c.buildContext(contextDir), Options: opts,
+		Pins: c.toolPins().Load, HasVersion: c.hasVersion}
 }
 
 // prepareImage is the environment's hook that builds a missing or stale

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"devenv/internal/project"
 	"devenv/shell"
 )
 
@@ -70,9 +71,9 @@ func runInit(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	names := []string{Program}
+	names := []string{project.Program}
 	for _, n := range pathApplets {
-		names = append(names, Program+"-"+n)
+		names = append(names, project.Program+"-"+n)
 	}
 	code, err := sh.Snippet(shell.Options{Bin: bin, Names: names, Prompt: *prompt})
 	if err != nil {

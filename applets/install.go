@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"devenv/internal/project"
 )
 
 var installApplet = applet{
@@ -87,7 +89,7 @@ func ownLink(path, bin string) bool {
 	if err != nil {
 		return false
 	}
-	if filepath.Base(target) == Program {
+	if filepath.Base(target) == project.Program {
 		return true
 	}
 	a, errA := os.Stat(path)
@@ -105,7 +107,7 @@ func (c *call) createLinks(dir, bin string) error {
 		if !slices.ContainsFunc(c.applets, func(a applet) bool { return a.name == n }) {
 			continue // not in this build
 		}
-		p := filepath.Join(dir, Program+"-"+n)
+		p := filepath.Join(dir, project.Program+"-"+n)
 		if _, err := os.Lstat(p); err == nil && !ownLink(p, bin) {
 			refused = append(refused, p)
 		}
@@ -139,7 +141,7 @@ func (c *call) createLinks(dir, bin string) error {
 
 func (c *call) removeLinks(dir, bin string) error {
 	for _, n := range pathApplets {
-		p := filepath.Join(dir, Program+"-"+n)
+		p := filepath.Join(dir, project.Program+"-"+n)
 		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
 			continue
 		}

@@ -8,7 +8,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"devenv/internal/engine"
 	"devenv/internal/environment"
+	"devenv/internal/ports"
 )
 
 var listApplet = applet{
@@ -27,14 +29,40 @@ Flags:
 
 // listEntry is one environment in `devenv list --format json`.
 type listEntry struct {
-	Name    string  `json:"name"`
-	Project string  `json:"project"`
-	Path    string  `json:"path"`
-	SSH     string  `json:"ssh"`
-	Status  string  `json:"status"`
-	Started string  `json:"started"`
-	Image   string  `json:"image"`
-	Limits  *limits `json:"limits,omitempty"` // --format json only
+	Name    string            `json:"name"`
+	Project string            `json:"project"`
+	Path    string            `json:"path"`
+	SSH     string            `json:"ssh"`
+	Status  string            `json:"status"`
+	Started string            `json:"started"`
+	Image   string            `json:"image"`
+	Limits  *limits           `json:"limits,omitempty"` // --format json only
+	Ports   []listPort        `json:"ports"`
+	Tools   map[string]string `json:"tools,omitempty"` // tool → version, from the image's labels
+}
+
+// listPort is one forward of the ports setting in `devenv list --format json`.
+type listPort struct {
+	Host string `json:"host"` // 127.0.0.1:HOSTPORT
+	Port int    `json:"port"` // inside the environment
+}
+
+// forwardsOf is what an environment's ports setting forwards, as it was at
+// its start.
+func forwardsOf(ct engine.Container) []listPort {
+	out := []listPort{}
+	for _, f := range ports.ParseLabel(ct.Labels[ports.Label]) {
+		out = append(out, listPort{Host: f.HostAddress(), Port: f.Port})
+	}
+	return out
+}
+
+func portsColumn(forwards []listPort) string {
+	parts := make([]string, len(forwards))
+	for i, f := range forwards {
+		parts[i] = fmt.Sprintf("%s→%d", f.Host, f.Port)
+	}
+	return strings.Join(parts, ",")
 }
 
 func runList(ctx context.Context, c *call) error {
@@ -88,6 +116,8 @@ func runList(ctx context.Context, c *call) error {
 			Status:  status,
 			Started: ct.Created.UTC().Format(time.RFC3339),
 			Image:   image,
+			Ports:   forwardsOf(ct),
+			Tools:   toolVersions(ct.Labels),
 		})
 	}
 	out := c.stdio.Out
@@ -105,10 +135,10 @@ func runList(ctx context.Context, c *call) error {
 		return enc.Encode(entries)
 	default:
 		tw := tabwriter.NewWriter(out, 0, 0, 3, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tPROJECT\tSSH\tSTATUS\tSTARTED")
+		fmt.Fprintln(tw, "NAME\tPROJECT\tSSH\tPORTS\tSTATUS\tSTARTED")
 		now := time.Now()
 		for i, e := range entries {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, e.Project, dash(e.SSH), e.Status, ago(now.Sub(running[i].Created)))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Project, dash(e.SSH), dash(portsColumn(e.Ports)), e.Status, ago(now.Sub(running[i].Created)))
 		}
 		return tw.Flush()
 	}

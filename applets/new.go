@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"devenv/internal/environment"
 	"devenv/internal/images"
+	"devenv/internal/project"
 )
 
 var newApplet = applet{
@@ -58,19 +60,35 @@ func runNew(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	target := filepath.Join(dir, filepath.FromSlash(images.ProjectDockerfile))
-	if _, err := os.Stat(target); err == nil && !*force {
-		return fmt.Errorf("%s exists already: keep it, or replace it with --force", filepath.Join(path, images.ProjectDockerfile))
+	target := filepath.Join(dir, filepath.FromSlash(project.Dockerfile))
+	shown := filepath.Join(path, project.Dockerfile)
+	// A project's files are untrusted: a symlink at .devenv or its
+	// Dockerfile (dangling, say, to ~/.bash_profile) must not take the write.
+	for _, p := range []string{filepath.Dir(target), target} {
+		if info, err := os.Lstat(p); err == nil && info.Mode()&os.ModeSymlink != 0 {
+			return fmt.Errorf("%s is a symlink: devenv new writes only to a real file in the project; remove the link first", p)
+		}
+	}
+	if _, err := os.Lstat(target); err == nil && !*force {
+		return fmt.Errorf("%s exists already: keep it, or replace it with --force", shown)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+	if err := os.Mkdir(filepath.Dir(target), 0o755); err != nil && !errors.Is(err, os.ErrExist) {
 		return err
 	}
-	if err := os.WriteFile(target, text, 0o644); err != nil {
-		return err
+	f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o644)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", shown, err)
+	}
+	if _, err := f.Write(text); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", shown, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", shown, err)
 	}
 	fmt.Fprintf(c.stdio.Err, "wrote %s from template %s; `devenv %s` builds it on first start\n",
-		filepath.Join(path, images.ProjectDockerfile), *template, path)
+		filepath.Join(path, project.Dockerfile), *template, path)
 	return nil
 }

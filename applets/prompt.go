@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"devenv/internal/engine"
-	"devenv/internal/environment"
 	"devenv/shell"
 )
 
@@ -95,19 +93,4 @@ func workingDir() (string, error) {
 		return "", err
 	}
 	return filepath.EvalSymlinks(dir)
-}
-
-// runningWithin lists the running environments' workspaces, giving up
-// after timeout whatever the engine does.
-func runningWithin(o engine.Options, timeout time.Duration) shell.Lister {
-	return func(ctx context.Context) ([]shell.Workspace, error) {
-		running, err := environment.RunningWithin(ctx, o, timeout)
-		var ws []shell.Workspace
-		for _, ct := range running {
-			if path, ok := environment.WorkspacePath(ct); ok {
-				ws = append(ws, shell.Workspace{Path: path, Name: ct.Name, Port: ct.SSHPort})
-			}
-		}
-		return ws, err
-	}
 }

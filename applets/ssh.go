@@ -16,6 +16,7 @@ import (
 	"devenv/internal/engine"
 	"devenv/internal/environment"
 	"devenv/internal/project"
+	"devenv/internal/shellquote"
 	"devenv/internal/sshkeys"
 	"devenv/internal/terminal"
 )
@@ -28,7 +29,8 @@ var sshApplet = applet{
 Run the system's ssh as devuser into the environment TARGET (a project path
 or an environment's name; default: the current directory), starting it first
 if needed. ssh uses devenv's own key and known_hosts and checks the host key
-strictly, so it never prompts; SSH_AUTH_SOCK, when set, is forwarded.
+strictly, so it never prompts. SSH_AUTH_SOCK is forwarded (-A) only into
+an environment started with the SSH agent (--ssh-agent, forward_ssh_agent).
 
 Everything after -- goes to ssh after the destination: ssh options first,
 then a command, which runs in the project's directory and whose exit status
@@ -44,6 +46,7 @@ Flags:
   --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
   --memory M   limit memory when starting, such as 4g (setting memory)
   --pids N     limit processes when starting (setting pids)
+  --ssh-agent  forward the host's SSH agent (when this starts the environment)
 `,
 	run: runSSH,
 }
@@ -95,7 +98,8 @@ func runSSH(ctx context.Context, c *call) error {
 			return err
 		}
 	}
-	argv := sshArgv(store, t, passthrough, c.env("SSH_AUTH_SOCK") != "", terminal.Is(c.stdio.In))
+	agent := environment.ForwardsSSHAgent(t.Container) && c.env("SSH_AUTH_SOCK") != ""
+	argv := sshArgv(store, t, passthrough, agent, terminal.Is(c.stdio.In))
 	eng.Close() // exec runs no deferred calls
 	if err := syscall.Exec(client, argv, os.Environ()); err != nil {
 		return fmt.Errorf("run %s: %w", client, err)
@@ -121,9 +125,9 @@ func sshArgv(store sshkeys.Store, t environment.Target, passthrough []string, ag
 	switch {
 	case !wantsSession(options): // a subsystem's name, say: as it is
 	case len(command) > 0:
-		command = []string{"cd " + shellWord(t.WorkDir) + " && " + strings.Join(command, " ")}
+		command = []string{"cd " + shellquote.Portable(t.WorkDir) + " && " + strings.Join(command, " ")}
 	default:
-		command = []string{"cd " + shellWord(t.WorkDir) + " && exec $SHELL -l"}
+		command = []string{"cd " + shellquote.Portable(t.WorkDir) + " && exec $SHELL -l"}
 		if tty {
 			argv = append(argv, "-t")
 		}
@@ -181,38 +185,6 @@ func wantsSession(options []string) bool {
 		}
 	}
 	return true
-}
-
-// shellWord quotes s for whichever shell is devuser's login shell, which
-// runs the remote command: outside single quotes, \' and \\ mean a quote
-// and a backslash in sh, bash, zsh and fish alike; inside them fish reads
-// both as escapes, so they never stand inside.
-func shellWord(s string) string {
-	var b strings.Builder
-	quoted := false
-	for _, r := range s {
-		if r == '\'' || r == '\\' {
-			if quoted {
-				b.WriteByte('\'')
-				quoted = false
-			}
-			b.WriteByte('\\')
-			b.WriteRune(r)
-			continue
-		}
-		if !quoted {
-			b.WriteByte('\'')
-			quoted = true
-		}
-		b.WriteRune(r)
-	}
-	if quoted {
-		b.WriteByte('\'')
-	}
-	if b.Len() == 0 {
-		return "''"
-	}
-	return b.String()
 }
 
 // sshReady checks that an SSH client of devenv's can log in to c and

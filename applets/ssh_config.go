@@ -15,6 +15,7 @@ import (
 
 	"devenv/internal/engine"
 	"devenv/internal/environment"
+	"devenv/internal/project"
 	"devenv/internal/sshkeys"
 )
 
@@ -124,10 +125,10 @@ func hostBlock(ctx context.Context, store sshkeys.Store, ct engine.Container, pr
 // hostAlias is what users type after ssh: the environment's name, which
 // devenv already prefixes unless --name chose another.
 func hostAlias(name string) string {
-	if strings.HasPrefix(name, Program+"-") {
+	if strings.HasPrefix(name, project.Program+"-") {
 		return name
 	}
-	return Program + "-" + name
+	return project.Program + "-" + name
 }
 
 // writeSSHConfig replaces ~/.ssh/devenv.conf with config, and tells the

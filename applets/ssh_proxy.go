@@ -10,6 +10,7 @@ import (
 
 	"devenv/internal/engine"
 	"devenv/internal/environment"
+	"devenv/internal/project"
 )
 
 var sshProxyApplet = applet{
@@ -26,10 +27,14 @@ ProxyCommand; 'devenv ssh-config --proxy' writes blocks that use it.
 }
 
 // sshdInetd serves one SSH connection on stdin and stdout. Like the main
-// sshd it runs as root through the image's sudo (to switch to devuser),
-// presents devenv's host key first, and logs to the same file: its stderr
-// is the user's terminal.
-var sshdInetd = []string{"sudo", "-n", "/usr/sbin/sshd", "-i", "-h", environment.HostKeyPath, "-E", "/var/log/sshd.log"}
+// sshd it runs as root (to switch to devuser), started as root by the
+// engine rather than through sudo, which an environment with sudo = false
+// does not have; it presents devenv's host key first, and logs to the same
+// file: its stderr is the user's terminal.
+var sshdInetd = []string{"/usr/sbin/sshd", "-i", "-h", environment.HostKeyPath, "-E", "/var/log/sshd.log"}
+
+// sshdUser runs sshdInetd.
+const sshdUser = "root"
 
 func runSSHProxy(ctx context.Context, c *call) error {
 	fs := newFlagSet(c)
@@ -60,7 +65,7 @@ func runSSHProxy(ctx context.Context, c *call) error {
 		return fmt.Errorf("%s was started without devenv's SSH keys (by an older devenv?): %s", name, restartHint(t.Container))
 	}
 	code, err := eng.Exec(ctx, t.Container.Name,
-		engine.ExecSpec{Cmd: sshdInetd, User: environment.ContainerUser, Stdin: true},
+		engine.ExecSpec{Cmd: sshdInetd, User: sshdUser, Stdin: true},
 		engine.ExecIO{In: c.stdio.In, Out: c.stdio.Out, Err: c.stdio.Err})
 	if ctx.Err() != nil {
 		// ssh hangs up on its ProxyCommand when the session ends.
@@ -92,21 +97,21 @@ func (c *call) proxyArgv() ([]string, error) {
 // another, so then a devenv-ssh-proxy or devenv beside it runs instead.
 func proxyArgvFor(exe string, applets []string, isExecutable func(string) bool) ([]string, error) {
 	dir, base := filepath.Split(exe)
-	name, prefixed := strings.CutPrefix(base, Program+"-")
+	name, prefixed := strings.CutPrefix(base, project.Program+"-")
 	switch {
 	case prefixed && name == "ssh-proxy":
 		return []string{exe}, nil
 	case !prefixed || !slices.Contains(applets, name):
 		return []string{exe, "ssh-proxy"}, nil
 	}
-	if p := filepath.Join(dir, Program+"-ssh-proxy"); isExecutable(p) {
+	if p := filepath.Join(dir, project.Program+"-ssh-proxy"); isExecutable(p) {
 		return []string{p}, nil
 	}
-	if p := filepath.Join(dir, Program); isExecutable(p) {
+	if p := filepath.Join(dir, project.Program); isExecutable(p) {
 		return []string{p, "ssh-proxy"}, nil
 	}
 	return nil, fmt.Errorf("%s runs only its own command, and neither %s nor %s is beside it: install devenv there too, or run `devenv ssh-config --proxy`",
-		exe, Program, Program+"-ssh-proxy")
+		exe, project.Program, project.Program+"-ssh-proxy")
 }
 
 func isExecutable(path string) bool {

@@ -7,10 +7,11 @@ import (
 	"strings"
 
 	"devenv/internal/environment"
+	"devenv/internal/project"
 )
 
 var startApplet = applet{
-	name:    Program,
+	name:    project.Program,
 	summary: "start the project's environment if needed and open a shell in it",
 	usage: `Usage: devenv [--port N] [--name NAME] [PATH]
 
@@ -26,6 +27,7 @@ Flags:
   --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
   --memory M   limit memory when starting, such as 4g (setting memory)
   --pids N     limit processes when starting (setting pids)
+  --ssh-agent  forward the host's SSH agent into a new environment
 `,
 	run: runStart,
 }
@@ -33,6 +35,7 @@ Flags:
 // startFlags are the flags shared by every command that may start an environment.
 type startFlags struct {
 	port, name string
+	sshAgent   bool
 	settings   map[string]string // settings key → value, from flags such as --cpus
 }
 
@@ -40,10 +43,11 @@ func (f *startFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.port, "port", "", "")
 	fs.StringVar(&f.name, "name", "", "")
 	f.registerSettings(fs)
+	fs.BoolVar(&f.sshAgent, "ssh-agent", false, "")
 }
 
 func (f *startFlags) options(c *call) environment.Options {
-	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err, SettingFlags: f.settings}
+	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err, SettingFlags: f.settings, ForwardSSHAgent: f.sshAgent}
 }
 
 func runStart(ctx context.Context, c *call) error {

@@ -17,10 +17,9 @@ import (
 
 	"github.com/posener/complete/v2"
 	"github.com/posener/complete/v2/predict"
-)
 
-// Program is the binary's name and the prefix of every applet's own name.
-const Program = "devenv"
+	"devenv/internal/project"
+)
 
 // Flag is one flag of a command.
 type Flag struct {
@@ -38,7 +37,7 @@ type Command struct {
 
 // App is an applet as the dispatcher knows it.
 type App struct {
-	Name  string // "stop"; Program for the default applet
+	Name  string // "stop"; project.Program for the default applet
 	Usage string // its --help text, whose Flags section lists its flags
 }
 
@@ -55,14 +54,14 @@ func New(apps []App, src Sources) *Tree {
 	src.Templates = once(src.Templates)
 	var offered []string
 	for _, a := range apps {
-		if a.Name != Program {
+		if a.Name != project.Program {
 			offered = append(offered, a.Name)
 		}
 	}
 	t := &Tree{commands: specs(src, offered), offered: offered}
 	for _, a := range apps {
 		name := a.Name
-		if name == Program {
+		if name == project.Program {
 			name = ""
 		}
 		spec := t.commands[name]
@@ -83,14 +82,16 @@ func once(f func() []string) func() []string {
 
 // For returns the completer for a command line cut at the cursor, or nil
 // when nothing is to be offered: the program name itself is being typed, or
-// the words after "--" are a command for somewhere else.
-func (t *Tree) For(text string) complete.Completer {
+// the words after "--" are a command for somewhere else. The candidates are
+// written as q says; line is text as complete/v2 is to read it.
+func (t *Tree) For(text string, q Quoting) (c complete.Completer, line string) {
 	l := parseLine(text)
 	if len(l.words) == 0 {
-		return nil
+		return nil, text
 	}
+	text = q.retype(text, l.cur)
 	name, args, sub := "", l.words[1:], false
-	if applet, ok := strings.CutPrefix(path.Base(l.words[0]), Program+"-"); ok {
+	if applet, ok := strings.CutPrefix(path.Base(l.words[0]), project.Program+"-"); ok {
 		if _, known := t.commands[applet]; known {
 			name = applet
 		}
@@ -99,7 +100,7 @@ func (t *Tree) For(text string) complete.Completer {
 		name, args, sub = args[0], args[1:], true
 	}
 	if slices.Contains(args, "--") {
-		return nil
+		return nil, text
 	}
 	cmd := t.commands[name]
 	if name == "" && len(args) == 0 {
@@ -107,11 +108,11 @@ func (t *Tree) For(text string) complete.Completer {
 		// applet's PATH.
 		cmd.Args = func(int) complete.Predictor { return predict.Or(predict.Set(t.offered), dirs()) }
 	}
-	lf := &leaf{cmd: cmd, pos: position(cmd, args), dashes: dashes(l)}
+	lf := &leaf{cmd: cmd, pos: position(cmd, args), dashes: dashes(l), quoting: q}
 	if sub {
-		return &parent{name: name, child: lf}
+		return &parent{name: name, child: lf}, text
 	}
-	return lf
+	return lf, text
 }
 
 // position counts the positional arguments before the current word.
@@ -163,9 +164,10 @@ func dashes(l line) string {
 
 // leaf completes one command's flags and arguments.
 type leaf struct {
-	cmd    Command
-	pos    int
-	dashes string
+	cmd     Command
+	pos     int
+	dashes  string
+	quoting Quoting
 }
 
 func (l *leaf) SubCmdList() []string                { return nil }
@@ -201,11 +203,11 @@ func (l *leaf) FlagGet(name string) complete.Predictor {
 		return nil
 	}
 	if f.Value != nil {
-		return f.Value
+		return l.quoting.wrap(f.Value)
 	}
-	return complete.PredictFunc(func(prefix string) []string {
+	return l.quoting.wrap(complete.PredictFunc(func(prefix string) []string {
 		var out []string
-		if p := l.ArgsGet(); p != nil {
+		if p := l.args(); p != nil {
 			out = p.Predict(prefix)
 		}
 		if prefix == "" {
@@ -218,10 +220,17 @@ func (l *leaf) FlagGet(name string) complete.Predictor {
 			}
 		}
 		return out
-	})
+	}))
 }
 
 func (l *leaf) ArgsGet() complete.Predictor {
+	if p := l.args(); p != nil {
+		return l.quoting.wrap(p)
+	}
+	return nil
+}
+
+func (l *leaf) args() complete.Predictor {
 	if l.cmd.Args == nil {
 		return nil
 	}

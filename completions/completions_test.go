@@ -1,19 +1,19 @@
 package completions
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/posener/complete/v2"
+
+	"devenv/internal/project"
 )
 
 // apps stand in for the applet table: usage texts shaped like the real ones.
 var apps = []App{
-	{Name: Program, Usage: "Usage: devenv [--port N] [--name NAME] [PATH]\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
+	{Name: project.Program, Usage: "Usage: devenv [--port N] [--name NAME] [PATH]\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
 	{Name: "exec", Usage: "Usage: devenv exec\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
 	{Name: "ssh", Usage: "Usage: devenv ssh\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
 	{Name: "list", Usage: "Usage: devenv list\n\nFlags:\n  --format F  table (default) or json\n  -q          print names only\n"},
@@ -46,7 +46,7 @@ func testTree(t *testing.T) *Tree {
 // the candidates with want, in any order.
 func check(t *testing.T, tree *Tree, line string, want ...string) {
 	t.Helper()
-	c := tree.For(line)
+	c, _ := tree.For(line, Quoting{})
 	if c == nil {
 		t.Fatalf("%q: no completer", line)
 	}
@@ -79,7 +79,7 @@ func TestTargets(t *testing.T) {
 	check(t, tree, "devenv-ssh ", append([]string{"--port", "--name", "-h"}, targets...)...)
 	check(t, tree, "devenv ssh devenv-cmpl-beta ", "--port", "--name", "-h", "--")
 	for _, line := range []string{"devenv exec . -- ", "devenv-ssh x -- ls ", "devenv"} {
-		if c := tree.For(line); c != nil {
+		if c, _ := tree.For(line, Quoting{}); c != nil {
 			t.Errorf("%q: want no completion after --, got a completer", line)
 		}
 	}
@@ -114,26 +114,5 @@ func TestUsageFlags(t *testing.T) {
 	}
 	if _, ok := usageFlags("Usage: devenv help [COMMAND]\n"); ok {
 		t.Error("a usage without a Flags section has flags")
-	}
-}
-
-// An engine that accepts connections and never answers makes completion
-// give up at DockerTimeout and predict nothing.
-func TestRunningNamesGivesUp(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	t.Setenv("DOCKER_HOST", "tcp://"+l.Addr().String())
-	done := make(chan []string, 1)
-	go func() { done <- RunningNames(DockerTimeout) }()
-	select {
-	case names := <-done:
-		if names != nil {
-			t.Errorf("RunningNames = %q from a silent engine, want nothing", names)
-		}
-	case <-time.After(time.Minute): // a hang guard, not a measurement
-		t.Fatal("RunningNames never gave up on a silent engine")
 	}
 }

@@ -29,7 +29,8 @@ func from(f func() []string) complete.Predictor {
 }
 
 // dirs predicts directories the way a shell does: hidden ones only once a
-// dot is typed, "~/" kept as typed, and no "./" for an empty word.
+// dot is typed, "~/" kept as typed, and no "./" for an empty word, except
+// before a name that starts with "-".
 func dirs() complete.Predictor {
 	return complete.PredictFunc(func(prefix string) []string {
 		home := os.Getenv("HOME")
@@ -57,6 +58,9 @@ func dirs() complete.Predictor {
 					continue
 				}
 				d = "~" + rel
+			}
+			if strings.HasPrefix(d, "-") {
+				d = "./" + d // a directory, not a flag
 			}
 			out = append(out, d)
 		}

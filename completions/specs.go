@@ -1,6 +1,8 @@
 package completions
 
 import (
+	"devenv/internal/agents"
+
 	"github.com/posener/complete/v2"
 	"github.com/posener/complete/v2/predict"
 )
@@ -24,7 +26,7 @@ func specs(src Sources, commands []string) map[string]Command {
 	every := func(p complete.Predictor) func(int) complete.Predictor {
 		return func(int) complete.Predictor { return p }
 	}
-	startFlags := []Flag{{"port", something}, {"name", something}}
+	startFlags := []Flag{{"port", something}, {"name", something}, {"ssh-agent", nil}}
 	return map[string]Command{
 		"":       {Flags: startFlags, Args: first(dirs())},
 		"exec":   {Flags: startFlags, Args: first(targets(src))},
@@ -49,6 +51,8 @@ func specs(src Sources, commands []string) map[string]Command {
 		"config":     {Flags: []Flag{{"format", predict.Set{"text", "json"}}}, Args: first(dirs())},
 		"ssh-config": {Flags: []Flag{{"write", nil}, {"proxy", nil}}},
 		"ssh-proxy":  {Args: first(environments)},
+		"port":       {Args: first(targets(src))},
+		"egress":     {Flags: []Flag{{"format", predict.Set{"table", "json"}}}, Args: first(targets(src))},
 		"build": {Flags: []Flag{
 			{"stage", predict.Set{"base", "devenv"}},
 			{"tool", from(src.Tools)},
@@ -61,12 +65,25 @@ func specs(src Sources, commands []string) map[string]Command {
 			{"v", nil},
 			{"list-tools", nil},
 		}},
+		"update": {
+			Flags: []Flag{{"check", nil}, {"tag", something}, {"context", dirs()}, {"v", nil}},
+			Args:  every(from(src.Tools)),
+		},
 		"new": {
 			Flags: []Flag{{"template", from(src.Templates)}, {"force", nil}, {"list", nil}},
 			Args:  first(dirs()),
 		},
-		"volumes": {Args: first(predict.Set{"ls", "rm"})},
-		"help":    {Args: first(predict.Set(commands))},
+		"volumes": {Flags: []Flag{{"all", nil}, {"yes", nil}}, Args: first(predict.Set{"ls", "rm"})},
+		"agents": {Args: func(pos int) complete.Predictor {
+			switch pos {
+			case 0:
+				return predict.Set{"ls", "import", "logout"}
+			case 1:
+				return predict.Set(agents.Names())
+			}
+			return nil
+		}},
+		"help": {Args: first(predict.Set(commands))},
 		"init": {
 			Flags: []Flag{{"prompt", nil}},
 			Args:  first(shells),

@@ -6,14 +6,16 @@
 # alone{{if .Prompt}} except for the segment in front of it (--prompt){{end}}.
 
 # Completion: the binary answers from COMP_LINE and COMP_POINT, one
-# candidate a line; this keeps those that extend the word being typed.
+# candidate a line, quoted for bash (which inserts COMPREPLY as it is); this
+# keeps those that extend the word being typed (a word with quotes in it the
+# binary has matched already: unquoted).
 __devenv_complete() {
   local word=${COMP_LINE:0:COMP_POINT} candidate
   word=${word##*[[:space:]=:]}
   COMPREPLY=()
   while IFS= read -r candidate; do
-    [[ -n $candidate && $candidate == "$word"* ]] && COMPREPLY+=("$candidate")
-  done < <(COMP_LINE=$COMP_LINE COMP_POINT=$COMP_POINT {{q .Bin}} 2>/dev/null)
+    [[ -n $candidate && ($candidate == "$word"* || $word == *[\'\"]*) ]] && COMPREPLY+=("$candidate")
+  done < <(COMP_LINE=$COMP_LINE COMP_POINT=$COMP_POINT DEVENV_COMPLETE_SHELL=bash {{q .Bin}} 2>/dev/null)
   if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]]; then
     compopt -o nospace
   fi

@@ -14,10 +14,12 @@ function __devenv_complete
         set COMP_LINE "$COMP_LINE "
     end
     set -lx COMP_POINT (string length -- "$COMP_LINE")
+    set -lx DEVENV_COMPLETE_SHELL fish
     # The binary predicts the value of --flag=value alone; fish wants the word.
+    # It quotes each candidate; fish quotes what it inserts itself.
     set -l head (string match -r -- '^-[^=]*=' "$word")
     for candidate in ({{q .Bin}} 2>/dev/null)
-        test -n "$candidate"; and printf '%s\n' "$head$candidate"
+        test -n "$candidate"; and printf '%s\n' "$head"(string unescape -- $candidate)
     end
 end
 for __devenv_name in {{join .Names " "}}

@@ -6,7 +6,6 @@ package shell
 
 import (
 	"embed"
-	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -17,27 +16,18 @@ import (
 //go:embed bash.sh zsh.zsh fish.fish
 var snippets embed.FS
 
-// Shell is one shell devenv integrates with.
+// Shell is one shell devenv integrates with; each is described in its own
+// file (bash.go beside bash.sh, …).
 type Shell struct {
-	Name  string
-	file  string
-	quote func(string) string
+	Name      string
+	file      string // its snippet's template
+	quote     func(string) string
+	candidate func(text, typed string) string
+	unquote   func(string) string
+	answer    func(Answer, State) string
 }
 
-var shells = []Shell{
-	{Name: "bash", file: "bash.sh", quote: quotePOSIX},
-	{Name: "zsh", file: "zsh.zsh", quote: quotePOSIX},
-	{Name: "fish", file: "fish.fish", quote: quoteFish},
-}
-
-// Names lists the shells, in the order usage texts give them.
-func Names() []string {
-	var names []string
-	for _, s := range shells {
-		names = append(names, s.Name)
-	}
-	return names
-}
+var shells = []Shell{bash, zsh, fish}
 
 // Lookup finds a shell by name, or by the path of its binary ("/bin/zsh",
 // and "-zsh" as login shells show in $0).
@@ -76,64 +66,28 @@ func (s Shell) Snippet(opts Options) (string, error) {
 // Quote makes s one literal word of the shell's language.
 func (s Shell) Quote(text string) string { return s.quote(text) }
 
-// quotePOSIX quotes for bash and zsh: in single quotes, where a quote is
-// written by closing them, escaping it and opening them again.
-func quotePOSIX(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// Candidate is how the binary writes one completion candidate for this
+// shell's snippet, one a line, after typed, the word as typed so far:
+// quoted so that what the shell inserts is text, one literal word, never
+// code. "" means this shell cannot be offered text at all.
+func (s Shell) Candidate(text, typed string) string { return s.candidate(text, typed) }
 
-// quoteFish quotes for fish, where \ and ' are escaped inside single quotes.
-func quoteFish(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
-}
+// Unquote reads the word being completed as this shell's snippet hands it
+// over (quoted as typed) into the text it stands for.
+func (s Shell) Unquote(word string) string { return s.unquote(word) }
 
 // Answer is the code that sets the prompt variables to a, and keeps state
 // and the answer's lifetime for the hook. DEVENV_SSH_PORT is devenv's own
 // input too (the port a new environment publishes), so it is never exported,
 // and left alone when the user exported it.
-func (s Shell) Answer(a Answer, state State) string {
-	var b strings.Builder
-	vars := [][2]string{{"DEVENV_NAME", a.Name}, {"DEVENV_STATUS", a.Status}, {"DEVENV_PROMPT", a.Segment()}}
-	port := ""
+func (s Shell) Answer(a Answer, state State) string { return s.answer(a, state) }
+
+// answerValues are what every shell's answer sets: the exported variables,
+// the port ("" for none) and the answer's lifetime in seconds.
+func answerValues(a Answer) (vars [][2]string, port, ttl string) {
+	vars = [][2]string{{"DEVENV_NAME", a.Name}, {"DEVENV_STATUS", a.Status}, {"DEVENV_PROMPT", a.Segment()}}
 	if a.Status == Running && a.Port != 0 {
 		port = strconv.Itoa(a.Port)
 	}
-	ttl := strconv.Itoa(int(a.TTL.Seconds()))
-	switch s.Name {
-	case "fish":
-		for _, v := range vars {
-			if a.Status == "" {
-				fmt.Fprintf(&b, "set -eg %s\n", v[0])
-			} else {
-				fmt.Fprintf(&b, "set -gx %s %s\n", v[0], s.quote(v[1]))
-			}
-		}
-		if port == "" {
-			b.WriteString("set -qx DEVENV_SSH_PORT; or set -eg DEVENV_SSH_PORT\n")
-		} else {
-			fmt.Fprintf(&b, "set -qx DEVENV_SSH_PORT; or set -g DEVENV_SSH_PORT %s\n", port)
-		}
-		fmt.Fprintf(&b, "set -g __devenv_state %s\nset -g __devenv_ttl %s\n", s.quote(state.Encode()), ttl)
-	default:
-		exported := `[[ ${DEVENV_SSH_PORT+${DEVENV_SSH_PORT@a}} == *x* ]]`
-		if s.Name == "zsh" {
-			exported = `[[ ${(t)DEVENV_SSH_PORT} == *export* ]]`
-		}
-		if a.Status == "" {
-			b.WriteString("unset DEVENV_NAME DEVENV_STATUS DEVENV_PROMPT\n")
-		} else {
-			b.WriteString("export")
-			for _, v := range vars {
-				fmt.Fprintf(&b, " %s=%s", v[0], s.quote(v[1]))
-			}
-			b.WriteString("\n")
-		}
-		if port == "" {
-			fmt.Fprintf(&b, "%s || unset DEVENV_SSH_PORT\n", exported)
-		} else {
-			fmt.Fprintf(&b, "%s || DEVENV_SSH_PORT=%s\n", exported, port)
-		}
-		fmt.Fprintf(&b, "__devenv_state=%s __devenv_ttl=%s\n", s.quote(state.Encode()), ttl)
-	}
-	return b.String()
+	return vars, port, strconv.Itoa(int(a.TTL.Seconds()))
 }

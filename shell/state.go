@@ -2,7 +2,6 @@ package shell
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,10 +19,6 @@ const (
 	Refresh  = 3 * time.Second
 	Discover = 30 * time.Second
 )
-
-// ProjectMarker is the file that makes a directory a devenv project before
-// any environment ran for it: its own image's Dockerfile.
-const ProjectMarker = ".devenv/Dockerfile"
 
 // Statuses of a directory.
 const (
@@ -222,27 +217,14 @@ func (s State) merge(running []Workspace, now time.Time) State {
 // project that holds dir, only among running ones if running is set; -1
 // when none does.
 func holder(known []Workspace, dir string, running bool) int {
-	best := -1
-	for i, w := range known {
-		if running && !w.Running || !within(dir, w.Path) {
-			continue
-		}
-		if best < 0 || len(w.Path) > len(known[best].Path) {
-			best = i
-		}
-	}
-	return best
-}
-
-func within(dir, root string) bool {
-	return root != "" && (dir == root || strings.HasPrefix(dir, strings.TrimSuffix(root, "/")+"/"))
+	return project.Deepest(dir, known, func(w Workspace) (string, bool) { return w.Path, w.Running || !running })
 }
 
 // projectRoot is the nearest directory from dir upwards that holds
 // .devenv/Dockerfile, or "".
 func projectRoot(dir string) string {
 	for d := dir; ; d = filepath.Dir(d) {
-		if info, err := os.Stat(filepath.Join(d, ProjectMarker)); err == nil && !info.IsDir() {
+		if project.HasDockerfile(d) {
 			return d
 		}
 		if parent := filepath.Dir(d); parent == d {

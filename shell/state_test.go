@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"devenv/internal/project"
 )
 
 func TestStateRoundTrip(t *testing.T) {
@@ -57,7 +59,7 @@ func TestResolve(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(marked, ProjectMarker), nil, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(marked, project.Dockerfile), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()

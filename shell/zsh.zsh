@@ -8,24 +8,30 @@
 typeset -g __devenv_dir __devenv_at __devenv_ttl __devenv_force __devenv_state
 
 # Completion: a native completion function that hands the words before the
-# cursor to the binary in COMP_LINE and COMP_POINT (no bashcompinit needed).
+# cursor to the binary in COMP_LINE and COMP_POINT (no bashcompinit needed),
+# quoted as typed (inside quotes, PREFIX is the bare text: quote it). The
+# binary quotes each candidate; ${(Q)…} reads it back and compadd quotes it
+# again for where the cursor is. A leading ~ the binary left bare is kept
+# out of the quoting, so that it still expands.
 __devenv_complete() {
   emulate -L zsh
-  local line="${(j: :)words[1,CURRENT-1]} $PREFIX" candidate
-  local -a answer plain dirs literal
-  answer=("${(@f)$(COMP_LINE=$line COMP_POINT=${#line} {{q .Bin}} 2>/dev/null)}")
+  local cur=$PREFIX candidate
+  [[ -n $compstate[quote] ]] && cur=${(q)PREFIX}
+  local line="${(j: :)words[1,CURRENT-1]} $cur"
+  local -a answer plain dirs home
+  answer=("${(@f)$(COMP_LINE=$line COMP_POINT=${#line} DEVENV_COMPLETE_SHELL=zsh {{q .Bin}} 2>/dev/null)}")
   for candidate in $answer; do
     case $candidate in
       '') ;;
-      '~'*/) literal+=($candidate) ;;
-      */) dirs+=($candidate) ;;
-      *) plain+=($candidate) ;;
+      '~'*) home+=("${(Q)${candidate#\~}}") ;;
+      */) dirs+=("${(Q)candidate}") ;;
+      *) plain+=("${(Q)candidate}") ;;
     esac
   done
   [[ $PREFIX == -*=* ]] && compset -P '*='
   (( $#plain )) && compadd -- $plain
   (( $#dirs )) && compadd -S '' -- $dirs
-  (( $#literal )) && compadd -Q -S '' -- $literal
+  (( $#home )) && compset -P '\~' && compadd -S '' -- $home
   return 0
 }
 

@@ -100,13 +100,16 @@ func (c *Client) list(ctx context.Context, all bool) ([]Container, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	summaries, err := c.api.ContainerList(ctx, container.ListOptions{
-		All:     all,
-		Filters: filters.NewArgs(filters.Arg("label", DevenvLabel+"=true"), filters.Arg("label", ProjectLabel)),
+		All: all,
+		// Gateways too (devenv=true, no project), for the SSH address of
+		// the environments they publish; only environments are returned.
+		Filters: filters.NewArgs(filters.Arg("label", DevenvLabel+"=true")),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list environments: %w", c.wrap(err))
 	}
 	out := make([]Container, 0, len(summaries))
+	gateways := map[string]Container{}
 	for _, s := range summaries {
 		ct := Container{
 			ID:      s.ID,
@@ -127,7 +130,16 @@ func (c *Client) list(ctx context.Context, all bool) ([]Container, error) {
 		for _, m := range s.Mounts {
 			ct.Mounts = append(ct.Mounts, Mount{Source: mountSource(m), Target: m.Destination, ReadOnly: !m.RW, Volume: m.Type == mount.TypeVolume})
 		}
+		if _, ok := ct.Labels[ProjectLabel]; !ok {
+			gateways[ct.Name] = ct
+			continue
+		}
 		out = append(out, ct)
+	}
+	for i, ct := range out {
+		if g, ok := gateways[ct.Labels[GatewayLabel]]; ok {
+			out[i].sshFrom(g)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
@@ -190,6 +202,11 @@ func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error
 	for _, m := range r.Mounts {
 		ct.Mounts = append(ct.Mounts, Mount{Source: mountSource(m), Target: m.Destination, ReadOnly: !m.RW, Volume: m.Type == mount.TypeVolume})
 	}
+	if name := ct.Labels[GatewayLabel]; name != "" && ct.SSHPort == 0 {
+		if g, err := c.Inspect(ctx, name); err == nil {
+			ct.sshFrom(g)
+		}
+	}
 	return ct, nil
 }
 
@@ -207,6 +224,39 @@ type ContainerSpec struct {
 	SSHIP    string // host address to publish sshd on
 	SSHPort  int    // 0: the engine picks a free port
 	Limits   Limits
+	// Privileges: capabilities taken away from (CapDrop, "ALL" for every
+	// one) and given back to the container, and no-new-privileges, which
+	// makes setuid programs such as sudo powerless.
+	CapDrop         []string
+	CapAdd          []string
+	NoNewPrivileges bool
+	// Publish is every other port to publish (the ports setting's relays).
+	Publish []PortBinding
+	Sysctls map[string]string
+	// Network is the one network the container starts on; "" for the
+	// engine's default. Aliases are its other names there.
+	Network string
+	Aliases []string
+}
+
+// GatewayLabel names, on an environment whose network is internal, the
+// container that publishes its ports (the egress gateway): the
+// environment's SSH address is that container's published SSH port.
+const GatewayLabel = "devenv.gateway"
+
+// sshFrom fills the SSH address from the gateway's, for an environment
+// that has one.
+func (ct *Container) sshFrom(gateway Container) {
+	if ct.SSHPort == 0 {
+		ct.SSHIP, ct.SSHPort = gateway.SSHIP, gateway.SSHPort
+	}
+}
+
+// PortBinding publishes a container's TCP port on a host address.
+type PortBinding struct {
+	HostIP        string
+	HostPort      int
+	ContainerPort int
 }
 
 // Limits caps what a container may use; zero values mean no limit.
@@ -230,11 +280,13 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 	hostConfig := &container.HostConfig{
 		AutoRemove:   true,
 		Init:         &init,
-		PortBindings: nat.PortMap{sshPort: {{HostIP: spec.SSHIP, HostPort: hostPort}}},
+		PortBindings: nat.PortMap{},
 		Resources: container.Resources{
 			NanoCPUs: int64(spec.Limits.CPUs * 1e9),
 			Memory:   spec.Limits.Memory,
 		},
+		CapDrop: spec.CapDrop,
+		CapAdd:  spec.CapAdd,
 	}
 	// No pids limit is -1, said outright: Podman otherwise applies its own
 	// default (2048) where Docker applies none.
@@ -243,6 +295,19 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		pids = spec.Limits.Pids
 	}
 	hostConfig.Resources.PidsLimit = &pids
+	if spec.NoNewPrivileges {
+		hostConfig.SecurityOpt = append(hostConfig.SecurityOpt, "no-new-privileges")
+	}
+	exposed := nat.PortSet{}
+	if spec.SSHIP != "" {
+		hostConfig.PortBindings[sshPort] = []nat.PortBinding{{HostIP: spec.SSHIP, HostPort: hostPort}}
+		exposed[sshPort] = struct{}{}
+	}
+	networking := &network.NetworkingConfig{}
+	if spec.Network != "" {
+		hostConfig.NetworkMode = container.NetworkMode(spec.Network)
+		networking.EndpointsConfig = map[string]*network.EndpointSettings{spec.Network: {Aliases: spec.Aliases}}
+	}
 	for _, m := range spec.Mounts {
 		t := mount.TypeBind
 		if m.Volume {
@@ -250,6 +315,12 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		}
 		hostConfig.Mounts = append(hostConfig.Mounts, mount.Mount{Type: t, Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
 	}
+	for _, p := range spec.Publish {
+		port := nat.Port(strconv.Itoa(p.ContainerPort) + "/tcp")
+		exposed[port] = struct{}{}
+		hostConfig.PortBindings[port] = []nat.PortBinding{{HostIP: p.HostIP, HostPort: strconv.Itoa(p.HostPort)}}
+	}
+	hostConfig.Sysctls = spec.Sysctls
 	config := &container.Config{
 		Image:        spec.Image,
 		Hostname:     spec.Hostname,
@@ -258,9 +329,9 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		Cmd:          spec.Cmd,
 		Env:          spec.Env,
 		Labels:       spec.Labels,
-		ExposedPorts: nat.PortSet{sshPort: {}},
+		ExposedPorts: exposed,
 	}
-	r, err := c.api.ContainerCreate(ctx, config, hostConfig, &network.NetworkingConfig{}, nil, spec.Name)
+	r, err := c.api.ContainerCreate(ctx, config, hostConfig, networking, nil, spec.Name)
 	if err != nil {
 		return "", fmt.Errorf("create %s: %w", spec.Name, c.wrap(err))
 	}

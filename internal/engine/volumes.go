@@ -5,32 +5,66 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/volume"
 )
 
-// Volumes returns the names of the volumes labelled devenv=true, sorted.
-func (c *Client) Volumes(ctx context.Context) ([]string, error) {
+// Volume is a named volume labelled devenv=true.
+type Volume struct {
+	Name   string
+	Labels map[string]string
+}
+
+// Volumes returns the volumes labelled devenv=true, sorted by name.
+func (c *Client) Volumes(ctx context.Context) ([]Volume, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	r, err := c.api.VolumeList(ctx, volume.ListOptions{Filters: filters.NewArgs(filters.Arg("label", DevenvLabel+"=true"))})
 	if err != nil {
 		return nil, fmt.Errorf("list volumes: %w", c.wrap(err))
 	}
-	var names []string
+	var out []Volume
 	for _, v := range r.Volumes {
-		names = append(names, v.Name)
+		out = append(out, Volume{Name: v.Name, Labels: v.Labels})
 	}
-	sort.Strings(names)
-	return names, nil
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
 }
 
-// CreateVolume creates a named volume labelled devenv=true; an existing
-// volume of that name is left as it is.
-func (c *Client) CreateVolume(ctx context.Context, name string) error {
+// VolumeSizes returns the bytes each volume holds, by name, as far as the
+// engine has measured them (-1 when it has not).
+func (c *Client) VolumeSizes(ctx context.Context) (map[string]int64, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	_, err := c.api.VolumeCreate(ctx, volume.CreateOptions{Name: name, Labels: map[string]string{DevenvLabel: "true"}})
+	du, err := c.api.DiskUsage(ctx, types.DiskUsageOptions{Types: []types.DiskUsageObject{types.VolumeObject}})
+	if err != nil {
+		return nil, fmt.Errorf("measure volumes: %w", c.wrap(err))
+	}
+	sizes := map[string]int64{}
+	for _, v := range du.Volumes {
+		if v == nil {
+			continue
+		}
+		size := int64(-1)
+		if v.UsageData != nil {
+			size = v.UsageData.Size
+		}
+		sizes[v.Name] = size
+	}
+	return sizes, nil
+}
+
+// CreateVolume creates a named volume labelled devenv=true plus labels; an
+// existing volume of that name is left as it is.
+func (c *Client) CreateVolume(ctx context.Context, name string, labels map[string]string) error {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	all := map[string]string{DevenvLabel: "true"}
+	for k, v := range labels {
+		all[k] = v
+	}
+	_, err := c.api.VolumeCreate(ctx, volume.CreateOptions{Name: name, Labels: all})
 	if err != nil {
 		return fmt.Errorf("create volume %s: %w", name, c.wrap(err))
 	}

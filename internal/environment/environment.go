@@ -14,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"devenv/internal/egress"
 	"devenv/internal/engine"
+	"devenv/internal/ports"
 	"devenv/internal/project"
 	"devenv/internal/settings"
 )
@@ -37,6 +39,15 @@ type Options struct {
 	// PrepareImage makes sure the image a new environment needs exists,
 	// building it when it can; nil only checks that it exists.
 	PrepareImage func(ctx context.Context, image, dir string) error
+	// ForwardSSHAgent is --ssh-agent; settings' forward_ssh_agent does it too.
+	ForwardSSHAgent bool
+	// Ports are forwarded from the host's loopback for as long as a new
+	// environment runs; PortsSource names where they were set, for
+	// messages. Egress is what it may reach outside. Both come from the
+	// settings (networkOptions).
+	Ports       []ports.Forward
+	PortsSource string
+	Egress      egress.Policy
 }
 
 // ImageLabel records on an environment the image reference it was started
@@ -101,15 +112,11 @@ func find(running []engine.Container, dir, name string) (Target, bool, error) {
 		}
 		return Target{}, false, nil
 	}
-	// The deepest workspace that holds dir wins: `devenv .` in api/src
-	// joins api's environment instead of starting one for src.
-	best, bestLen := -1, -1
-	for i, c := range running {
+	// The deepest workspace that holds dir wins, as the prompt decides.
+	best := project.Deepest(dir, running, func(c engine.Container) (string, bool) {
 		src, _, ok := workspaceOf(c)
-		if ok && (src == dir || strings.HasPrefix(dir, strings.TrimSuffix(src, "/")+"/")) && len(src) > bestLen {
-			best, bestLen = i, len(src)
-		}
-	}
+		return src, ok
+	})
 	if best >= 0 {
 		return targetFor(running[best], dir)
 	}
@@ -152,6 +159,9 @@ func workspaceOf(c engine.Container) (src, dst string, ok bool) {
 // end up in the same container: the loser of the name race waits for the
 // winner's container to run.
 func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (Target, error) {
+	if err := checkProjectDir(dir, opts.Env); err != nil {
+		return Target{}, err
+	}
 	if _, err := sshPort(opts); err != nil {
 		return Target{}, err
 	}
@@ -170,10 +180,17 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
 		warnSettingFlags(opts, target.Container.Name)
+		if opts.ForwardSSHAgent && !ForwardsSSHAgent(target.Container) {
+			fmt.Fprintf(opts.Warnings, "devenv: --ssh-agent ignored: %s already runs without the SSH agent; `devenv stop %s` and start it again with --ssh-agent\n",
+				target.Container.Name, target.Container.Name)
+		}
 		return target, nil
 	}
 	set, err := startSettings(dir, opts)
 	if err != nil {
+		return Target{}, err
+	}
+	if err := networkOptions(dir, &opts, set); err != nil {
 		return Target{}, err
 	}
 	spec, err := containerSpec(dir, opts, set)
@@ -190,18 +207,27 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err := prepare(ctx, spec.Image, dir); err != nil {
 		return Target{}, err
 	}
-	if err := ensureVolumes(ctx, eng); err != nil {
+	created, err := ensureVolumes(ctx, eng, spec.Name, dir)
+	if err != nil {
+		removeVolumes(ctx, eng, created)
 		return Target{}, err
 	}
-	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
-	if err != nil {
-		return Target{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
-	}
-	envMounts, err := writeSessionEnv(opts.Env, spec.Name, sessionEnvironment(imageEnv, spec.Env))
-	if err != nil {
+	if err := ports.CheckFree(opts.Ports, opts.PortsSource); err != nil {
+		removeVolumes(ctx, eng, created)
 		return Target{}, err
 	}
-	spec.Mounts = append(spec.Mounts, envMounts...)
+	target, err = start(ctx, eng, spec, dir, opts)
+	if err != nil {
+		removeVolumes(ctx, eng, created)
+	}
+	return target, err
+}
+
+// start creates the environment described by spec, or joins the one
+// another devenv creates under the same name at the same time.
+func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, dir string, opts Options) (Target, error) {
+	published := spec // what the gateway publishes for a confined environment
+	confine(&spec, opts)
 	release, err := lockName(ctx, opts.Env, spec.Name)
 	if err != nil {
 		return Target{}, err
@@ -213,7 +239,7 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 		c, err := eng.InspectName(ctx, spec.Name)
 		switch {
 		case errors.Is(err, engine.ErrNotFound):
-			c, err := create(ctx, eng, spec, opts.Env)
+			c, err := create(ctx, eng, spec, published, opts)
 			if err == nil {
 				fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
 				t, _, err := targetFor(c, dir)
@@ -265,17 +291,52 @@ func orNone(s string) string {
 
 // create creates and starts the container; when starting fails it removes
 // what it created, so a failed start leaves nothing behind.
-func create(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, getenv Getenv) (engine.Container, error) {
+func create(ctx context.Context, eng *engine.Client, spec, published engine.ContainerSpec, opts Options) (engine.Container, error) {
+	getenv := opts.Env
+	imageEnv, err := eng.ImageEnv(ctx, spec.Image)
+	if err != nil {
+		return engine.Container{}, fmt.Errorf("read the variables of %s: %w", spec.Image, err)
+	}
+	// Written under the start lock: no other start of this name rewrites
+	// them meanwhile.
+	envMounts, err := writeSessionEnv(getenv, spec.Name, sessionEnvironment(imageEnv, spec.Env))
+	if err != nil {
+		return engine.Container{}, err
+	}
+	spec.Mounts = append(spec.Mounts, envMounts...)
+	if opts.Egress.Enforced() {
+		if err := prepareNetwork(ctx, eng, spec, opts); err != nil {
+			return engine.Container{}, err
+		}
+	}
 	id, err := eng.Create(ctx, spec)
 	if err != nil {
 		return engine.Container{}, err
 	}
 	faultPoint(getenv, "created")
-	if err := eng.Start(ctx, id); err != nil {
+	if opts.Egress.Enforced() {
+		err = startGateway(ctx, eng, spec, published, opts)
+	}
+	if err == nil {
+		err = eng.Start(ctx, id)
+	}
+	if err == nil {
+		err = startRelays(ctx, eng, spec.Name, opts.Ports)
+	}
+	if err == nil && opts.Egress.Enforced() {
+		err = awaitProxy(ctx, eng, spec.Name)
+	}
+	if err != nil {
 		// The caller's ctx may be what failed; cleaning up must not.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		eng.Remove(cleanup, id)
+		if opts.Egress.Enforced() {
+			stopGateway(cleanup, eng, engine.Container{Name: spec.Name, Labels: spec.Labels})
+		}
+		if taken := forwardInUse(err, opts); taken != nil {
+			return engine.Container{}, taken
+		}
 		if errors.Is(err, engine.ErrPortInUse) {
 			return engine.Container{}, &PortError{Source: "--port", Value: strconv.Itoa(spec.SSHPort), Taken: true, Bind: spec.SSHIP}
 		}
@@ -298,35 +359,49 @@ func containerSpec(dir string, opts Options, set settings.Settings) (engine.Cont
 	}
 	home := opts.Env("HOME")
 	mounts := []engine.Mount{{Source: dir, Target: id.Workspace}}
-	mounts = append(mounts, volumeMounts()...)
+	mounts = append(mounts, volumeMounts(name)...)
 	mounts = append(mounts, configMounts(home)...)
 	// Sessions can tell where they are; writeSessionEnv hands these on to
 	// SSH sessions and login shells.
 	env := []string{"DEVENV_NAME=" + name, "DEVENV_PROJECT=" + id.Label}
-	if sock := opts.Env("SSH_AUTH_SOCK"); sock != "" {
-		if info, err := os.Stat(sock); err == nil && info.Mode()&os.ModeSocket != 0 {
-			mounts = append(mounts, engine.Mount{Source: sock, Target: "/ssh-agent"})
-			env = append(env, "SSH_AUTH_SOCK=/ssh-agent")
-		}
+	agentMounts, agentHomeEnv, err := agentHomes(name, opts, set)
+	if err != nil {
+		return engine.ContainerSpec{}, err
 	}
+	mounts = append(mounts, agentMounts...)
+	env = append(env, agentHomeEnv...)
+	agentSocket, agentEnv := sshAgent(opts, set)
+	mounts = append(mounts, agentSocket...)
+	env = append(env, agentEnv...)
+	priv := privilegesFor(set)
 	image := imageFor(dir, id, set.Image)
 	ssh, err := prepareSSH(name, opts)
 	if err != nil {
 		return engine.ContainerSpec{}, err
 	}
 	mounts = append(mounts, ssh.mounts...)
+	labels := map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image, WorkspaceLabel: workspaceID(dir)}
+	if len(opts.Ports) > 0 {
+		labels[ports.Label] = ports.FormatLabel(opts.Ports)
+	}
 	spec := engine.ContainerSpec{
 		Name:     name,
 		Image:    image,
 		Hostname: id.Hostname,
-		User:     ContainerUser,
+		User:     priv.user,
 		WorkDir:  id.Workspace,
-		Cmd:      mainProcess,
+		Cmd:      priv.cmd,
 		Env:      env,
-		Labels:   map[string]string{engine.DevenvLabel: "true", ProjectLabel: id.Label, ImageLabel: image, WorkspaceLabel: workspaceID(dir)},
+		Labels:   labels,
 		Mounts:   mounts,
 		SSHIP:    ssh.bind,
 		SSHPort:  port,
+
+		CapDrop:         priv.capDrop,
+		CapAdd:          priv.capAdd,
+		NoNewPrivileges: priv.noNewPrivileges,
+		Publish:         relayBindings(opts.Ports),
+		Sysctls:         loopbackIPv6,
 	}
 	applySettings(&spec, set)
 	return spec, nil
@@ -335,13 +410,7 @@ func containerSpec(dir string, opts Options, set settings.Settings) (engine.Cont
 // mainProcess starts sshd (as root, through the image's sudo, so it can
 // switch to devuser per login) and then idles; the init process (Init: true)
 // reaps zombies and forwards the stop signal, so stop is immediate.
-// devenv's host key is named first with -h: sshd presents the first key of
-// each type, and devenv's known_hosts pins that one.
-var mainProcess = []string{"/bin/sh", "-c", `sudo -n /bin/sh -c '
-  test -s /etc/devenv/ssh_host_ed25519_key || test -s /etc/ssh/ssh_host_ed25519_key ||
-    ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key
-  test -s /etc/devenv/ssh_host_ed25519_key && set -- -h /etc/devenv/ssh_host_ed25519_key
-  mkdir -p /run/sshd && exec /usr/sbin/sshd "$@" -E /var/log/sshd.log' ||
+var mainProcess = []string{"/bin/sh", "-c", `sudo -n /bin/sh -c '` + rootSetup + `' ||
   echo "devenv: sshd did not start; SSH into this environment will not work" >&2
 exec sleep infinity`}
 
@@ -372,7 +441,7 @@ func portSource(opts Options) string {
 // imageFor picks the project's own image when it has a .devenv/Dockerfile,
 // else the image setting (or DEVENV_IMAGE) or the default devenv image.
 func imageFor(dir string, id project.Identity, setting string) string {
-	if _, err := os.Stat(filepath.Join(dir, ".devenv", "Dockerfile")); err == nil {
+	if project.HasDockerfile(dir) {
 		return id.ProjectImage()
 	}
 	if setting != "" {
@@ -387,7 +456,7 @@ func checkImage(ctx context.Context, eng *engine.Client, image, dir string) erro
 		return err
 	}
 	fix := "build it with `devenv build`"
-	if strings.HasPrefix(image, "devenv-project-") {
+	if project.IsProjectImage(image) {
 		fix = fmt.Sprintf("build it with `devenv build --project %s`", dir)
 	}
 	return &ImageMissingError{Image: image, Fix: fix}

@@ -14,13 +14,13 @@ const ContainerHome = "/home/devuser"
 const ContainerUser = "devuser"
 
 // hostConfig is one file or directory under the user's home shared with
-// every environment, mounted at the same place under devuser's home. Adding
-// a tool's configuration is one line here.
+// every environment, read-only, at the same place under devuser's home.
+// Adding a tool's configuration is one line here. Nothing of the host is
+// ever mounted writable but the project: a host program would read what an
+// environment wrote there as its configuration (agents' logins live in
+// agent homes instead, see package agents).
 type hostConfig struct {
 	path string // relative to $HOME on the host and in the container
-	// writable is only for agent credential files that their tools rewrite
-	// when a token refreshes; each is mounted alone, never its directory.
-	writable bool
 }
 
 var hostConfigs = []hostConfig{
@@ -35,10 +35,6 @@ var hostConfigs = []hostConfig{
 	{path: ".config/gh"},
 	{path: ".config/gh-copilot"},
 	{path: ".config/opencode"},
-	{path: ".local/share/opencode/auth.json", writable: true},
-	{path: ".claude/.credentials.json", writable: true},
-	{path: ".claude.json", writable: true},
-	{path: ".codex/auth.json", writable: true},
 }
 
 // configMounts returns the mounts for the host configuration that exists.
@@ -55,7 +51,7 @@ func configMounts(home string) []engine.Mount {
 		mounts = append(mounts, engine.Mount{
 			Source:   src,
 			Target:   ContainerHome + "/" + c.path,
-			ReadOnly: !c.writable,
+			ReadOnly: true,
 		})
 	}
 	return mounts

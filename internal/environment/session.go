@@ -62,6 +62,11 @@ func Session(ctx context.Context, eng *engine.Client, t Target, cmd []string, in
 		err = engine.ErrGone
 	}
 	if errors.Is(err, engine.ErrGone) {
+		if tty {
+			// The terminal's cursor is where the shell inside left it,
+			// after its prompt: the message gets a line of its own.
+			fmt.Fprint(stdio.Out, "\r\n")
+		}
 		return -1, fmt.Errorf("%s stopped while this session was attached; `devenv .` starts a fresh one", t.Container.Name)
 	}
 	return code, err

@@ -70,11 +70,18 @@ func Stop(ctx context.Context, eng *engine.Client, r Resolved) (StopResult, erro
 	return result, stopOrRemove(ctx, eng, c)
 }
 
+// stopOrRemove ends c and, once it is gone, its egress gateway.
 func stopOrRemove(ctx context.Context, eng *engine.Client, c engine.Container) error {
+	var err error
 	if c.Running() {
-		return eng.Stop(ctx, c.ID, stopGrace)
+		err = eng.Stop(ctx, c.ID, stopGrace)
+	} else {
+		err = eng.Remove(ctx, c.ID)
 	}
-	return eng.Remove(ctx, c.ID)
+	if err == nil {
+		stopGateway(ctx, eng, c)
+	}
+	return err
 }
 
 // StopAll stops every devenv environment, in parallel, and removes those a

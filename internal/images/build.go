@@ -32,16 +32,77 @@ func Build(ctx context.Context, eng *engine.Client, plan Plan, opts Options) err
 		dockerfile = plan.DockerfileIn
 	}
 	view := newProgress(opts.Out, opts.Live, plan.Latest())
-	_, err := eng.Build(ctx, engine.BuildSpec{
+	labels := map[string]string{}
+	for k, v := range plan.Labels {
+		labels[k] = v
+	}
+	labels[engine.DevenvLabel], labels[InputsLabel] = "true", plan.Inputs
+	// Debian tools' versions are known only once apt has installed them:
+	// such an image is built untagged, asked, and tagged by a second build
+	// that only adds their labels (see labelDebianVersions).
+	debian := debianPackages(plan.Tools)
+	tags := plan.Tags(time.Now())
+	if len(debian) > 0 {
+		tags = nil
+	}
+	id, err := eng.Build(ctx, engine.BuildSpec{
 		Context:    pr,
 		Dockerfile: dockerfile,
-		Tags:       plan.Tags(time.Now()),
+		Tags:       tags,
 		Args:       plan.Args,
-		Labels:     map[string]string{engine.DevenvLabel: "true", InputsLabel: plan.Inputs},
+		Labels:     labels,
 		Target:     plan.Target,
 		NoCache:    opts.NoCache,
 		Pull:       opts.Pull,
 	}, view.event)
+	pr.Close()
+	if err := view.finish(err); err != nil || len(debian) == 0 {
+		return err
+	}
+	return labelDebianVersions(ctx, eng, plan, id, debian, labels, opts)
+}
+
+// debianPackages maps each Debian tool to the package whose version it
+// reports: the first of its source (cargo for debian:cargo,rustc).
+func debianPackages(tools []Tool) map[string]string {
+	pkgs := map[string]string{}
+	for _, t := range tools {
+		if t.Ecosystem() == "debian" {
+			pkg, _, _ := strings.Cut(t.Package(), ",")
+			pkgs[t.Name] = pkg
+		}
+	}
+	return pkgs
+}
+
+// labelDebianVersions asks dpkg in the built image (a throwaway container,
+// no network) which versions apt installed, then tags the image through a
+// build of just "FROM <id>" with those labels added. If dpkg cannot be
+// asked the image is tagged without them, and says so.
+func labelDebianVersions(ctx context.Context, eng *engine.Client, plan Plan, id string, pkgs map[string]string, labels map[string]string, opts Options) error {
+	cmd := []string{"dpkg-query", "-W", "-f=${Package}\t${Version}\n"}
+	for _, name := range sortedNames(pkgs) {
+		cmd = append(cmd, pkgs[name])
+	}
+	out, _, err := eng.RunOutput(ctx, id, cmd) // exit 1 when a package is missing: the rest are printed
+	if err != nil {
+		fmt.Fprintf(opts.Out, "devenv: %s gets no Debian version labels: %v\n", plan.Latest(), err)
+	}
+	installed := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if pkg, version, ok := strings.Cut(line, "\t"); ok && version != "" {
+			installed[pkg] = version
+		}
+	}
+	for name, pkg := range pkgs {
+		if v := installed[pkg]; v != "" {
+			labels[ToolLabelPrefix+name] = v
+		}
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(writeContext(pw, Plan{Dockerfile: []byte("FROM " + id + "\n")})) }()
+	view := newProgress(opts.Out, opts.Live, plan.Latest())
+	_, err = eng.Build(ctx, engine.BuildSpec{Context: pr, Dockerfile: "Dockerfile", Tags: plan.Tags(time.Now()), Labels: labels}, view.event)
 	pr.Close()
 	return view.finish(err)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"devenv/internal/engine"
+	"devenv/internal/project"
 )
 
 // Builder builds devenv's images from one build context, building what an
@@ -16,6 +17,12 @@ type Builder struct {
 	Engine  *engine.Client
 	Context fs.FS
 	Options Options
+	// Pins reads the user's tool versions (tool name → version), which
+	// override the Dockerfiles' defaults in every build; nil means none.
+	Pins func() (map[string]string, error)
+	// HasVersion, when set, asks a tool's source whether it has a version;
+	// a pin it says no to is refused before anything is built.
+	HasVersion func(ctx context.Context, t Tool, version string) error
 }
 
 // MissingError: an image is needed, is missing, and devenv cannot build it.
@@ -36,9 +43,14 @@ func (b Builder) planFor(ref string) (Plan, bool, error) {
 	return Plan{}, false, nil
 }
 
-// Build builds plan after whatever it needs that is missing.
+// Build builds plan, with the user's pins, after whatever it needs that is
+// missing. A pin that cannot be built is refused before anything is.
 func (b Builder) Build(ctx context.Context, plan Plan) error {
-	plan, err := b.withNeeds(ctx, plan)
+	plan, err := b.pinned(ctx, plan)
+	if err != nil {
+		return err
+	}
+	plan, err = b.withNeeds(ctx, plan)
 	if err != nil {
 		return err
 	}
@@ -105,7 +117,7 @@ func (b Builder) EnsureProject(ctx context.Context, dir, ref string) error {
 	case label == plan.Inputs:
 		return nil
 	default:
-		fmt.Fprintf(b.Options.Out, "devenv: rebuilding %s (%s or its base image changed)\n", ref, ProjectDockerfile)
+		fmt.Fprintf(b.Options.Out, "devenv: rebuilding %s (%s or its base image changed)\n", ref, project.Dockerfile)
 	}
 	return Build(ctx, b.Engine, plan, b.Options)
 }
@@ -123,10 +135,10 @@ func Current(ctx context.Context, eng *engine.Client, containerImageID, ref stri
 // DEVENV_IMAGE or the image setting) must exist. With noBuild nothing is built: a missing image is
 // an error that names the command that builds it.
 func (b Builder) Prepare(ctx context.Context, ref, dir string, noBuild bool) error {
-	project := HasProjectDockerfile(dir) && strings.HasPrefix(ref, "devenv-project-")
+	own := project.HasDockerfile(dir) && project.IsProjectImage(ref)
 	if !noBuild {
 		switch {
-		case project:
+		case own:
 			return b.EnsureProject(ctx, dir, ref)
 		case ref == DevenvRepo+":latest" || ref == BaseRepo+":latest":
 			return b.EnsureExists(ctx, ref)
@@ -137,10 +149,45 @@ func (b Builder) Prepare(ctx context.Context, ref, dir string, noBuild bool) err
 		return err
 	}
 	switch {
-	case project:
+	case own:
 		return &MissingError{Image: ref, Fix: "build it with `devenv build --project " + dir + "`"}
 	case ref == DevenvRepo+":latest":
 		return &MissingError{Image: ref, Fix: "build it with `devenv build`"}
 	}
 	return &MissingError{Image: ref, Fix: "build it, or pick another with DEVENV_IMAGE or the image setting (`devenv config` shows which one chose it)"}
+}
+
+// pinned applies the user's pins to plan after checking all of them: each
+// names a tool that can be pinned, and the source has the versions the
+// plan would install that devenv did not pin itself.
+func (b Builder) pinned(ctx context.Context, plan Plan) (Plan, error) {
+	if b.Pins == nil || len(plan.Tools) == 0 {
+		return plan, nil
+	}
+	pins, err := b.Pins()
+	if err != nil || len(pins) == 0 {
+		return plan, err
+	}
+	tools, err := Tools(b.Context)
+	if err != nil {
+		return Plan{}, err
+	}
+	if err := CheckPins(tools, pins); err != nil {
+		return Plan{}, err
+	}
+	plan, err = plan.WithPins(pins)
+	if err != nil {
+		return Plan{}, err
+	}
+	if b.HasVersion != nil {
+		user := UserPins(plan.Tools, pins)
+		for _, t := range plan.Tools {
+			if v, ok := user[t.Name]; ok {
+				if err := b.HasVersion(ctx, t, v); err != nil {
+					return Plan{}, err
+				}
+			}
+		}
+	}
+	return plan, nil
 }

@@ -38,6 +38,8 @@ type Plan struct {
 	Args         map[string]string // build arguments
 	Inputs       string            // sha256 of everything the image is built from
 	Needs        []string          // images that must exist first (FROM)
+	Tools        []Tool            // the tools it installs, in list order
+	Labels       map[string]string // labels beyond devenv's own (tool versions)
 }
 
 // Latest is the :latest reference of the plan's image.
@@ -54,6 +56,7 @@ type Tool struct {
 	Source  string // debian:jq, npm:opencode-ai, go:golang.org/toolchain, …
 	Default bool   // in the default set
 	Check   string // a command that proves it works
+	Version Versioned
 }
 
 // Tools reads tools/tools.tsv from the build context.
@@ -79,6 +82,7 @@ func Tools(context fs.FS) ([]Tool, error) {
 		}
 		tools = append(tools, t)
 	}
+	readVersions(context, tools)
 	return tools, nil
 }
 
@@ -206,7 +210,9 @@ func DevenvPlan(context fs.FS, names []string) (Plan, error) {
 		return Plan{}, err
 	}
 	b.Write(block)
-	return Plan{Repo: DevenvRepo, Dockerfile: b.Bytes(), Inputs: inputs(b.Bytes(), nil), Needs: []string{BaseRepo + ":latest"}}, nil
+	plan := Plan{Repo: DevenvRepo, Dockerfile: b.Bytes(), Needs: []string{BaseRepo + ":latest"},
+		Tools: selected, Labels: map[string]string{ToolsLabel: toolSetLabel(selected)}}
+	return plan.WithPins(nil)
 }
 
 // ToolPlan builds one tool's stage alone, as devenv-tool-<name>.
@@ -215,14 +221,17 @@ func ToolPlan(context fs.FS, name string) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	if _, err := selectTools(tools, []string{name}); err != nil {
+	selected, err := selectTools(tools, []string{name})
+	if err != nil {
 		return Plan{}, err
 	}
 	stage, err := fs.ReadFile(context, "tools/Dockerfile."+name)
 	if err != nil {
 		return Plan{}, fmt.Errorf("read the Dockerfile of tool %s: %w", name, err)
 	}
-	return Plan{Repo: ToolPrefix + name, Dockerfile: stage, Target: StageName(name), Inputs: inputs(stage, nil), Needs: []string{BaseRepo + ":latest"}}, nil
+	plan := Plan{Repo: ToolPrefix + name, Dockerfile: stage, Target: StageName(name), Needs: []string{BaseRepo + ":latest"},
+		Tools: selected, Labels: map[string]string{ToolsLabel: name}}
+	return plan.WithPins(nil)
 }
 
 // StageName is a tool's stage in the composed Dockerfile.

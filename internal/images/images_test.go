@@ -1,6 +1,7 @@
 package images
 
 import (
+	"devenv/internal/project"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -21,9 +22,13 @@ ADD d.tar \
 COPY ["e f.txt", "/dst/"]
 RUN echo COPY nothing
 `))
-	want := []string{"a.txt", "b", "c.txt", "d.tar"}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("copySources = %q, want %q", got, want)
+	var paths []string
+	for _, src := range got {
+		paths = append(paths, src.path)
+	}
+	want := []string{"a.txt", "b", "c.txt", "d.tar", "e f.txt"}
+	if !reflect.DeepEqual(paths, want) {
+		t.Fatalf("copySources = %q, want %q", paths, want)
 	}
 }
 
@@ -113,6 +118,28 @@ func TestIgnoreRules(t *testing.T) {
 	} {
 		if got := rules.match(path); got != want {
 			t.Errorf("match(%q) = %v, want %v", path, got, want)
+		}
+	}
+}
+
+func TestProjectPlanRefusesSourcesOutside(t *testing.T) {
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "secret"), []byte("s"), 0o644)
+	for _, copy := range []string{
+		"COPY ../secret /x",
+		"ADD /etc/passwd /x",
+		`COPY ["../secret", "/x"]`,
+		"COPY --chown=1:1 a/../../secret /x",
+		"COPY link/secret /x",
+		"COPY l* /x",
+	} {
+		dir := t.TempDir()
+		os.MkdirAll(filepath.Join(dir, ".devenv"), 0o755)
+		os.Symlink(outside, filepath.Join(dir, "link"))
+		os.WriteFile(filepath.Join(dir, project.Dockerfile), []byte("FROM devenv:latest\n"+copy+"\n"), 0o644)
+		_, err := ProjectPlan(dir, "devenv-project-x-y")
+		if err == nil || !strings.Contains(err.Error(), "outside the project") || !strings.Contains(err.Error(), strings.Fields(copy)[0]) {
+			t.Errorf("%s: err = %v, want it refused as outside the project", copy, err)
 		}
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"archive/tar"
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,33 +15,46 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"devenv/internal/project"
 )
-
-// ProjectDockerfile is where a project keeps its own image's Dockerfile.
-const ProjectDockerfile = ".devenv/Dockerfile"
-
-// HasProjectDockerfile reports whether the project at dir has its own image.
-func HasProjectDockerfile(dir string) bool {
-	info, err := os.Stat(filepath.Join(dir, ProjectDockerfile))
-	return err == nil && !info.IsDir()
-}
 
 // ProjectPlan builds <dir>/.devenv/Dockerfile with dir as the context into
 // repo (devenv-project-<parent>-<basename>). Its inputs are the Dockerfile
-// and every file its COPY and ADD instructions take from the context.
+// and every file its COPY and ADD instructions take from the context. A
+// source that resolves outside the project (.., an absolute path, a symlink
+// leading out) is refused before anything is read: the project's files are
+// untrusted, and hashing must never wander over the host.
 func ProjectPlan(dir, repo string) (Plan, error) {
-	dockerfile, err := os.ReadFile(filepath.Join(dir, ProjectDockerfile))
+	dockerfile, err := os.ReadFile(filepath.Join(dir, project.Dockerfile))
 	if err != nil {
 		return Plan{}, fmt.Errorf("read the project's Dockerfile: %w", err)
 	}
-	ignore := readIgnore(dir)
-	var files [][]byte
-	for _, src := range copySources(dockerfile) {
-		matches, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(src)))
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return Plan{}, fmt.Errorf("resolve %s: %w", dir, err)
+	}
+	sources := copySources(dockerfile)
+	var matched [][]string
+	for _, src := range sources {
+		if err := insideContext(root, src); err != nil {
+			return Plan{}, err
+		}
+		matches, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(src.path)))
 		sort.Strings(matches)
 		for _, m := range matches {
-			filepath.WalkDir(m, func(p string, d fs.DirEntry, err error) error {
-				rel, _ := filepath.Rel(dir, p)
+			if err := insideContext(root, copySource{path: m, instruction: src.instruction, resolved: true}); err != nil {
+				return Plan{}, err
+			}
+		}
+		matched = append(matched, matches)
+	}
+	ignore := readIgnore(root)
+	var files [][]byte
+	for _, matches := range matched {
+		for _, m := range matches {
+			err := filepath.WalkDir(m, func(p string, d fs.DirEntry, err error) error {
+				rel, _ := filepath.Rel(root, p)
 				if err != nil || ignore.match(filepath.ToSlash(rel)) {
 					if d != nil && d.IsDir() {
 						return filepath.SkipDir
@@ -46,51 +62,112 @@ func ProjectPlan(dir, repo string) (Plan, error) {
 					return nil
 				}
 				if d.Type().IsRegular() {
-					data, err := os.ReadFile(p)
+					digest, err := fileDigest(p)
 					if err == nil {
-						files = append(files, append([]byte(filepath.ToSlash(rel)+"\x00"), data...))
+						files = append(files, []byte(filepath.ToSlash(rel)+"\x00"+digest))
 					}
 				}
 				return nil
 			})
+			if err != nil {
+				return Plan{}, err
+			}
 		}
 	}
 	return Plan{
 		Repo:         repo,
 		ContextDir:   dir,
-		DockerfileIn: ProjectDockerfile,
+		DockerfileIn: project.Dockerfile,
 		Inputs:       inputs(dockerfile, nil, files...),
 		Needs:        fromImages(dockerfile),
 	}, nil
 }
 
-// copySources lists the context paths of COPY and ADD instructions; copies
-// from other stages or images (--from) take nothing from the context.
-func copySources(dockerfile []byte) []string {
-	var srcs []string
+// OutsideContextError: a COPY or ADD takes a file from outside the project.
+type OutsideContextError struct{ Instruction, Dir string }
+
+func (e *OutsideContextError) Error() string {
+	return fmt.Sprintf("%s: %q takes files from outside the project: copy only from inside %s", project.Dockerfile, e.Instruction, e.Dir)
+}
+
+// insideContext checks that src stays within root: its text first (no ..,
+// not absolute), then, once resolved, where its symlinks lead.
+func insideContext(root string, src copySource) error {
+	p := src.path
+	if !src.resolved {
+		if path.IsAbs(p) || p == ".." || strings.HasPrefix(p, "../") {
+			return &OutsideContextError{Instruction: src.instruction, Dir: root}
+		}
+		return nil
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return nil // gone or dangling: there is nothing to read
+	}
+	if real != root && !strings.HasPrefix(real, strings.TrimSuffix(root, "/")+"/") {
+		return &OutsideContextError{Instruction: src.instruction, Dir: root}
+	}
+	return nil
+}
+
+// fileDigest hashes a file as it streams by: memory stays bounded
+// whatever the size of the tree.
+func fileDigest(p string) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// copySource is one context path a COPY or ADD takes, with its instruction.
+type copySource struct {
+	path        string
+	instruction string
+	resolved    bool // path is a host path found by globbing
+}
+
+// copySources lists the context paths of COPY and ADD instructions, in
+// shell or JSON form; copies from other stages or images (--from) take
+// nothing from the context.
+func copySources(dockerfile []byte) []copySource {
+	var srcs []copySource
 	for _, line := range instructions(dockerfile) {
 		fields := strings.Fields(line)
-		if len(fields) < 3 {
+		if len(fields) < 2 {
 			continue
 		}
-		if op := strings.ToUpper(fields[0]); op != "COPY" && op != "ADD" {
+		op := strings.ToUpper(fields[0])
+		if op != "COPY" && op != "ADD" {
 			continue
 		}
 		args, fromStage := []string{}, false
-		for _, f := range fields[1:] {
-			if strings.HasPrefix(f, "--from=") {
+		rest := strings.TrimSpace(line[len(fields[0]):])
+		for len(rest) > 0 && strings.HasPrefix(rest, "--") {
+			flag, after, _ := strings.Cut(rest, " ")
+			if strings.HasPrefix(flag, "--from=") {
 				fromStage = true
 			}
-			if !strings.HasPrefix(f, "--") {
-				args = append(args, f)
-			}
+			rest = strings.TrimSpace(after)
 		}
-		if fromStage || len(args) < 2 || strings.HasPrefix(args[0], "[") {
+		if strings.HasPrefix(rest, "[") {
+			if err := json.Unmarshal([]byte(rest), &args); err != nil {
+				continue
+			}
+		} else {
+			args = strings.Fields(rest)
+		}
+		if fromStage || len(args) < 2 {
 			continue
 		}
 		for _, a := range args[:len(args)-1] {
 			if !strings.Contains(a, "://") {
-				srcs = append(srcs, path.Clean(a))
+				srcs = append(srcs, copySource{path: path.Clean(a), instruction: line})
 			}
 		}
 	}
@@ -184,7 +261,7 @@ func readIgnore(dir string) ignoreRules {
 }
 
 func (r ignoreRules) match(rel string) bool {
-	if rel == "." || rel == ProjectDockerfile || rel == ".devenv" {
+	if rel == "." || rel == project.Dockerfile || rel == ".devenv" {
 		return false
 	}
 	ignored := false

@@ -1,6 +1,8 @@
-// Package project maps a project directory to its devenv identity: the
-// container name, the project label and the image. It is pure: the same path
-// always yields the same identity, and every identity is valid for Docker.
+// Package project holds the facts of a devenv project: how a project
+// directory maps to its identity (the container name, the project label and
+// the image), which directory a path belongs to, and the names devenv gives
+// things. Identities are pure: the same path always yields the same one, and
+// every one is valid for Docker.
 package project
 
 import (
@@ -61,7 +63,7 @@ func Identify(canonicalPath string) Identity {
 
 // ProjectImage is the image built from <project>/.devenv/Dockerfile.
 func (id Identity) ProjectImage() string {
-	return "devenv-project-" + strings.TrimPrefix(imageComponent(id.Name), "devenv-") + ":latest"
+	return ImagePrefix + strings.TrimPrefix(imageComponent(id.Name), "devenv-") + ":latest"
 }
 
 // maxSegment keeps names well under Docker's and the kernel's limits while

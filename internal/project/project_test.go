@@ -67,3 +67,21 @@ func FuzzIdentify(f *testing.F) {
 		}
 	})
 }
+
+func TestIsContainerName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"devenv-a-b": true, "x1": true, "a_b.c-d": true, "devenv-root": true,
+		"": false, "a": false, "-a": false, ".a": false, "_a": false, "a b": false,
+		"a$(touch x)": false, "a;b": false, "a\nb": false, "/a": false, "日本": false,
+		"a`b`": false, "devenv-\x1b[31m": false,
+	} {
+		if got := IsContainerName(name); got != want {
+			t.Errorf("IsContainerName(%q) = %v, want %v", name, got, want)
+		}
+	}
+	for _, dir := range []string{"/a/b", "/", "/x/--api--", "/w/日本", "/p/a b;c$(d)"} {
+		if name := Identify(dir).Name; !IsContainerName(name) {
+			t.Errorf("Identify(%q).Name = %q breaks Docker's rule", dir, name)
+		}
+	}
+}

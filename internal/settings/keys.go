@@ -244,7 +244,7 @@ var keys = []*key{
 	{
 		Name: "sudo", Trust: Narrowing, Applied: true,
 		Example: `sudo = false`,
-		Doc:     "whether devuser may use sudo in the environment; reserved",
+		Doc:     "false: no sudo, no-new-privileges, every capability dropped but sshd's; nothing in the project can become root-owned (stricter wins)",
 		set:     setBool(func(s *Settings) *bool { return &s.Sudo }),
 		get:     func(s *Settings) any { return s.Sudo },
 		narrower: func(base, proposed Settings) bool {
@@ -254,7 +254,7 @@ var keys = []*key{
 	{
 		Name: "forward_ssh_agent", Trust: Narrowing, Applied: true,
 		Example: `forward_ssh_agent = true`,
-		Doc:     "forward the host's SSH agent into the environment; reserved",
+		Doc:     "forward the host's SSH agent into the environment (and devenv ssh -A); a project file cannot turn it on",
 		set:     setBool(func(s *Settings) *bool { return &s.ForwardSSHAgent }),
 		get:     func(s *Settings) any { return s.ForwardSSHAgent },
 		narrower: func(base, proposed Settings) bool {
@@ -264,7 +264,7 @@ var keys = []*key{
 	{
 		Name: "agents", Trust: Narrowing, Applied: true,
 		Example: `agents = "per-project"`,
-		Doc:     `"shared" or "per-project": whether agent credentials are shared between environments; reserved`,
+		Doc:     `"shared" or "per-project": one agent home per tool for every environment, or each environment its own (see devenv agents)`,
 		set: func(s *Settings, v any, _ *loader) error {
 			text, err := oneOf(v, "shared", "per-project")
 			s.Agents = text
@@ -278,7 +278,7 @@ var keys = []*key{
 	{
 		Name: "ports", Trust: Both, Applied: true,
 		Example: `ports = [3000, "8080:80"]`,
-		Doc:     "ports forwarded from 127.0.0.1 on the host: PORT, or \"HOST:PORT\"; reserved",
+		Doc:     "ports forwarded from 127.0.0.1 on the host to localhost inside while the environment runs: PORT, or \"HOST:PORT\"",
 		set:     setPorts,
 		get: func(s *Settings) any {
 			if s.Ports == nil {
@@ -290,7 +290,7 @@ var keys = []*key{
 	{
 		Name: "network.egress", Trust: Narrowing, Applied: true,
 		Example: `egress = "allowlist"`,
-		Doc:     `"open", "allowlist" or "none": what the environment may reach outside; reserved`,
+		Doc:     `"open", "allowlist" or "none": what the environment may reach outside, enforced by a proxy outside it`,
 		set: func(s *Settings, v any, _ *loader) error {
 			text, err := oneOf(v, egressOrder...)
 			if err == nil {
@@ -306,7 +306,7 @@ var keys = []*key{
 	{
 		Name: "network.allow", Trust: Narrowing, Applied: true,
 		Example: `allow = ["github.com", "*.npmjs.org"]`,
-		Doc:     "destinations an allowlist lets through; a project may only name ones the user allows; reserved",
+		Doc:     "destinations an allowlist lets through; a project may only name ones the user allows",
 		set: func(s *Settings, v any, _ *loader) error {
 			list, err := stringList(v, destination, "a host, *.domain, IP address or CIDR, with an optional :port")
 			if err == nil {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"devenv/internal/project"
 	"devenv/internal/statedir"
 )
 
@@ -99,7 +100,7 @@ func setMounts(s *Settings, v any, _ *loader) error {
 			return fmt.Errorf("target %q: use a clean absolute path inside the environment, not /", m.Target)
 		}
 		for _, own := range []string{"/workspaces", "/home/devuser", "/etc/devenv", "/ssh-agent"} {
-			if within(m.Target, own) {
+			if project.Holds(own, m.Target) {
 				return fmt.Errorf("target %q: %s is devenv's own; pick another place", m.Target, own)
 			}
 		}
@@ -150,12 +151,12 @@ func checkMounts(s *Settings, getenv func(string) string) error {
 			return fmt.Errorf("source %q is refused: it is the host's root; mount a directory inside it", m.Source)
 		}
 		for _, h := range homes {
-			if within(h, real) {
+			if project.Holds(real, h) {
 				return fmt.Errorf("source %q is refused: it is or holds your home directory; mount a directory inside it", m.Source)
 			}
 		}
 		for _, r := range refused {
-			if within(real, r) || within(r, real) {
+			if project.Holds(r, real) || project.Holds(real, r) {
 				return fmt.Errorf("source %q is refused: it is, holds or lies in %s, which an environment must not reach", m.Source, r)
 			}
 		}
@@ -171,11 +172,6 @@ func resolved(p string) []string {
 		paths = append(paths, real)
 	}
 	return paths
-}
-
-// within reports whether p is dir or below it.
-func within(p, dir string) bool {
-	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, "/")+"/")
 }
 
 func dockerHostSocket(getenv func(string) string) string {

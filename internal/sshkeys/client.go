@@ -1,6 +1,10 @@
 package sshkeys
 
-import "strings"
+import (
+	"strings"
+
+	"devenv/internal/shellquote"
+)
 
 // Option is one ssh_config keyword and its value.
 type Option struct{ Key, Value string }
@@ -56,14 +60,7 @@ func quoteWord(v string) string {
 func ProxyCommand(argv ...string) Option {
 	words := make([]string, len(argv))
 	for i, a := range argv {
-		words[i] = shellQuote(a)
+		words[i] = shellquote.POSIXWord(a)
 	}
 	return Option{"ProxyCommand", strings.Join(words, " ")}
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:,@") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
