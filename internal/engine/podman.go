@@ -46,3 +46,9 @@ func dockerBuildLog(stream string) string {
 func notFound(msg string) bool {
 	return strings.HasSuffix(msg, "no such container") || strings.HasSuffix(msg, "no such exec session")
 }
+
+// volumeExists reports Podman's refusal to create a volume that exists;
+// Docker's create returns the existing one.
+func volumeExists(msg string) bool {
+	return strings.Contains(msg, "volume already exists")
+}
