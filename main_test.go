@@ -130,6 +130,11 @@ func (d *docker) condition(cond string) (bool, error) {
 		return d.reachable && os.Getenv("DEVENV_TEST_DOCKERD_RESTART") == "1", nil
 	case "podman":
 		return d.reachable && d.podman, nil
+	case "docker-current":
+		// shared/engines/docker-current, today's Docker beside the
+		// machine's: it runs with --iptables=false, so the host's FORWARD
+		// DROP stops traffic on the networks it creates itself.
+		return d.reachable && d.eng.Host() == "unix:///run/docker-current.sock", nil
 	case "ssh-engine":
 		// An ssh:// engine through a local sshd needs the server, a user of
 		// its own for the client (ssh reads ~/.ssh from the passwd entry;
