@@ -59,6 +59,7 @@ var table = []applet{
 	egressApplet,
 	listApplet,
 	stopApplet,
+	worktreeApplet,
 	buildApplet,
 	updateApplet,
 	newApplet,

@@ -86,6 +86,9 @@ func sources(env Getenv, buildContext fs.FS) completions.Sources {
 			}
 			return images.Templates(buildContext)
 		},
+		Branches: func() []string {
+			return worktreeBranches(engineTimeout(env, "DEVENV_COMPLETE_TIMEOUT", completeTimeout))
+		},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"devenv/internal/engine"
 	"devenv/internal/environment"
+	"devenv/internal/gitrepo"
 	"devenv/internal/ports"
 )
 
@@ -18,7 +19,9 @@ var listApplet = applet{
 	summary: "list running environments",
 	usage: `Usage: devenv list [--format table|json] [-q]
 
-List the running devenv environments, sorted by name.
+List the running devenv environments, sorted by name. BRANCH is the
+project's git branch (detached@<sha> when HEAD is no branch), read from the
+git files on the host.
 
 Flags:
   --format F  table (default) or json
@@ -31,6 +34,7 @@ Flags:
 type listEntry struct {
 	Name    string            `json:"name"`
 	Project string            `json:"project"`
+	Branch  string            `json:"branch"` // the project's git branch, from the host's git files; "" when none
 	Path    string            `json:"path"`
 	SSH     string            `json:"ssh"`
 	Status  string            `json:"status"`
@@ -111,6 +115,7 @@ func runList(ctx context.Context, c *call) error {
 		entries = append(entries, listEntry{
 			Name:    ct.Name,
 			Project: ct.Labels[environment.ProjectLabel],
+			Branch:  gitrepo.BranchOf(path),
 			Path:    path,
 			SSH:     ct.SSHAddress(),
 			Status:  status,
@@ -135,10 +140,10 @@ func runList(ctx context.Context, c *call) error {
 		return enc.Encode(entries)
 	default:
 		tw := tabwriter.NewWriter(out, 0, 0, 3, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tPROJECT\tSSH\tPORTS\tSTATUS\tSTARTED")
+		fmt.Fprintln(tw, "NAME\tPROJECT\tBRANCH\tSSH\tPORTS\tSTATUS\tSTARTED")
 		now := time.Now()
 		for i, e := range entries {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Project, dash(e.SSH), dash(portsColumn(e.Ports)), e.Status, ago(now.Sub(running[i].Created)))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Project, dash(e.Branch), dash(e.SSH), dash(portsColumn(e.Ports)), e.Status, ago(now.Sub(running[i].Created)))
 		}
 		return tw.Flush()
 	}

@@ -52,6 +52,7 @@ func New(apps []App, src Sources) *Tree {
 	src.Environments = once(src.Environments)
 	src.Tools = once(src.Tools)
 	src.Templates = once(src.Templates)
+	src.Branches = once(src.Branches)
 	var offered []string
 	for _, a := range apps {
 		if a.Name != project.Program {

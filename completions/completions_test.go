@@ -116,3 +116,14 @@ func TestUsageFlags(t *testing.T) {
 		t.Error("a usage without a Flags section has flags")
 	}
 }
+func TestWorktree(t *testing.T) {
+	tree := New(append(apps, App{Name: "worktree", Usage: "Usage: devenv worktree add BRANCH\n\nFlags:\n  --base REF    where\n  --path DIR    where\n  --format F    ls\n  --force       rm\n"}), Sources{
+		Branches: func() []string { return []string{"main", "feature/x"} },
+	})
+	flags := []string{"--base", "--force", "--format", "--path", "-h"}
+	check(t, tree, "devenv worktree ", append([]string{"add", "ls", "rm"}, flags...)...)
+	check(t, tree, "devenv worktree add ", append([]string{"main", "feature/x"}, flags...)...)
+	check(t, tree, "devenv worktree rm f", "feature/x")
+	check(t, tree, "devenv worktree add x --base ", "main", "feature/x")
+	check(t, tree, "devenv-worktree ls --format ", "table", "json")
+}

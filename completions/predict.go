@@ -17,6 +17,7 @@ type Sources struct {
 	Environments func() []string // names of the running environments
 	Tools        func() []string // tool names for build --tool and --tools
 	Templates    func() []string // template names for new --template
+	Branches     func() []string // local branches of the repository the shell stands in
 }
 
 func from(f func() []string) complete.Predictor {

@@ -88,6 +88,15 @@ func specs(src Sources, commands []string) map[string]Command {
 			Flags: []Flag{{"prompt", nil}},
 			Args:  first(shells),
 		},
+		"worktree": {
+			Flags: []Flag{{"base", from(src.Branches)}, {"path", dirs()}, {"format", predict.Set{"table", "json"}}, {"force", nil}},
+			Args: func(pos int) complete.Predictor {
+				if pos == 0 {
+					return predict.Set{"add", "ls", "rm"}
+				}
+				return from(src.Branches) // add BRANCH, rm BRANCH
+			},
+		},
 		"install": {Flags: []Flag{{"dir", dirs()}, {"uninstall", nil}}},
 		"prompt": {Flags: []Flag{
 			{"shell", shells},

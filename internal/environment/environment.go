@@ -144,10 +144,11 @@ func targetFor(c engine.Container, dir string) (Target, bool, error) {
 	return Target{}, false, &CollisionError{Name: c.Name, RunningPath: src, RequestedPath: dir}
 }
 
-// workspaceOf finds the project bind mount under /workspaces.
+// workspaceOf finds the project bind mount: /workspaces/<basename> (git's
+// directories may be mounted deeper).
 func workspaceOf(c engine.Container) (src, dst string, ok bool) {
 	for _, m := range c.Mounts {
-		if !m.Volume && strings.HasPrefix(m.Target, project.WorkspaceRoot+"/") {
+		if base, in := strings.CutPrefix(m.Target, project.WorkspaceRoot+"/"); in && !m.Volume && base != "" && !strings.Contains(base, "/") {
 			return m.Source, m.Target, true
 		}
 	}
@@ -364,6 +365,9 @@ func containerSpec(dir string, opts Options, set settings.Settings) (engine.Cont
 	// Sessions can tell where they are; writeSessionEnv hands these on to
 	// SSH sessions and login shells.
 	env := []string{"DEVENV_NAME=" + name, "DEVENV_PROJECT=" + id.Label}
+	gitMounts, gitEnv := gitInside(dir, id.Workspace, opts.Warnings)
+	mounts = append(mounts, gitMounts...)
+	env = append(env, gitEnv...)
 	agentMounts, agentHomeEnv, err := agentHomes(name, opts, set)
 	if err != nil {
 		return engine.ContainerSpec{}, err
