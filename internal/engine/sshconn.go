@@ -155,7 +155,17 @@ type sshError struct {
 
 func (e *sshError) Error() string { return "ssh: " + e.reason }
 
-func (c *commandConn) Write(p []byte) (int, error) { return c.stdin.Write(p) }
+// Write sends to the remote engine; when ssh has ended already (a refused
+// login can end it before the request is written), the error says why.
+func (c *commandConn) Write(p []byte) (int, error) {
+	n, err := c.stdin.Write(p)
+	if err != nil {
+		if werr := c.wait(); werr != nil {
+			return n, c.failure(werr)
+		}
+	}
+	return n, err
+}
 
 // Close ends the ssh process; closing stdin first lets it leave cleanly.
 func (c *commandConn) Close() error {
