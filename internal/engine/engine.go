@@ -59,6 +59,7 @@ func (e *UnreachableError) Is(target error) bool { return target == ErrUnreachab
 // Client wraps the Engine API client with devenv's operations.
 type Client struct {
 	api      *client.Client
+	ssh      *sshTransport // nil unless the engine is reached through ssh
 	endpoint Endpoint
 }
 
@@ -74,11 +75,17 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 		return nil, err
 	}
 	ep = withPodmanFallback(ep, o, socketAnswers)
-	api, err := newAPIClient(ep, o.getenv("DOCKER_API_VERSION"))
+	var ssh *sshTransport
+	if strings.HasPrefix(ep.Host, "ssh://") {
+		if ssh, err = newSSHTransport(ep.Host); err != nil {
+			return nil, fmt.Errorf("%s: %w", ep.Describe(), err)
+		}
+	}
+	api, err := newAPIClient(ep, ssh, o.getenv("DOCKER_API_VERSION"))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ep.Describe(), err)
 	}
-	c := &Client{api: api, endpoint: ep}
+	c := &Client{api: api, endpoint: ep, ssh: ssh}
 	timeout := pingTimeout
 	if strings.HasPrefix(ep.Host, "ssh://") {
 		timeout = sshPingTimeout // ssh's own handshake comes first
@@ -99,19 +106,15 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 // newAPIClient builds the SDK client for an endpoint: a Unix socket or TCP
 // as is, TLS with the endpoint's files, ssh:// through ssh and the remote
 // docker CLI's dial-stdio.
-func newAPIClient(ep Endpoint, version string) (*client.Client, error) {
+func newAPIClient(ep Endpoint, ssh *sshTransport, version string) (*client.Client, error) {
 	opts := []client.Opt{}
 	switch {
-	case strings.HasPrefix(ep.Host, "ssh://"):
-		dial, err := sshDialer(ep.Host)
-		if err != nil {
-			return nil, err
-		}
+	case ssh != nil:
 		opts = append(opts,
-			client.WithHTTPClient(&http.Client{Transport: &http.Transport{DialContext: dial}}),
+			client.WithHTTPClient(&http.Client{Transport: &http.Transport{DialContext: ssh.dial}}),
 			// The address is ssh's business; HTTP only needs a well-formed one.
 			client.WithHost("http://docker.example.com"),
-			client.WithDialContext(dial))
+			client.WithDialContext(ssh.dial))
 	case ep.TLS != nil:
 		cfg, err := tlsconfig.Client(tlsconfig.Options{
 			CAFile: ep.TLS.CA, CertFile: ep.TLS.Cert, KeyFile: ep.TLS.Key,
@@ -150,6 +153,10 @@ func (c *Client) unreachable(err error) error {
 		e.Fix = "start that engine, or choose another context (docker context use NAME, DOCKER_CONTEXT or devenv --context NAME)"
 	}
 	var sshErr *sshError
+	if !errors.As(err, &sshErr) && c.ssh != nil {
+		// The HTTP client may report ssh's end in its own words.
+		err = errors.Join(err, c.ssh.failure())
+	}
 	if errors.As(err, &sshErr) {
 		e.Reason = sshErr.Error()
 		e.Fix = sshErr.fix

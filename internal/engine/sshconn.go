@@ -64,9 +64,18 @@ func hasPassword(u *url.Userinfo) bool {
 // ErrNoSSH: the ssh client, needed for ssh:// engines, is not installed.
 var ErrNoSSH = errors.New("the ssh client is not installed")
 
-// sshDialer returns a dialer that starts one ssh process per connection and
-// speaks HTTP over its stdin and stdout.
-func sshDialer(host string) (func(ctx context.Context, network, addr string) (net.Conn, error), error) {
+// sshTransport starts one ssh process per connection and speaks HTTP over
+// its stdin and stdout. It keeps the last connection, so that a failure the
+// HTTP client reports in its own words can be told in ssh's.
+type sshTransport struct {
+	argv []string
+	try  string
+
+	mu   sync.Mutex
+	last *commandConn
+}
+
+func newSSHTransport(host string) (*sshTransport, error) {
 	argv, err := sshArgv(host)
 	if err != nil {
 		return nil, err
@@ -74,9 +83,39 @@ func sshDialer(host string) (func(ctx context.Context, network, addr string) (ne
 	if _, err := exec.LookPath(argv[0]); err != nil {
 		return nil, fmt.Errorf("%w: install OpenSSH's client (openssh-client)", ErrNoSSH)
 	}
-	return func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return startCommandConn(argv, tryCommand(argv))
-	}, nil
+	return &sshTransport{argv: argv, try: tryCommand(argv)}, nil
+}
+
+func (t *sshTransport) dial(ctx context.Context, _, _ string) (net.Conn, error) {
+	c, err := startCommandConn(t.argv, t.try)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	t.last = c
+	t.mu.Unlock()
+	return c, nil
+}
+
+// failure is why the last ssh ended, if it ended badly; an ssh that is
+// ending gets a moment to do so.
+func (t *sshTransport) failure() error {
+	t.mu.Lock()
+	c := t.last
+	t.mu.Unlock()
+	if c == nil {
+		return nil
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.wait() }()
+	select {
+	case werr := <-done:
+		if werr != nil {
+			return c.failure(werr)
+		}
+	case <-time.After(2 * time.Second):
+	}
+	return nil
 }
 
 // commandConn is a net.Conn over a command's stdin and stdout. The command
