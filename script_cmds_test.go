@@ -69,13 +69,7 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 // (the wait of the expects after it), `resize ROWS COLS`.
 // It fails when the program exits non-zero, printing "exit status N".
 func cmdInteract(ts *testscript.TestScript, neg bool, args []string) {
-	rows, cols := uint16(24), uint16(80)
-	if len(args) > 1 && args[0] == "-size" {
-		if _, err := fmt.Sscanf(args[1], "%dx%d", &rows, &cols); err != nil {
-			ts.Fatalf("interact: bad -size %q", args[1])
-		}
-		args = args[2:]
-	}
+	rows, cols, args := interactSize(ts, args)
 	if len(args) < 2 {
 		ts.Fatalf("usage: interact [-size ROWSxCOLS] SESSION PROG [ARG...]")
 	}
@@ -92,83 +86,13 @@ func cmdInteract(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	defer tty.Close()
 
-	var mu sync.Mutex
-	var screen bytes.Buffer
-	readDone := make(chan struct{})
-	go func() {
-		defer close(readDone)
-		buf := make([]byte, 4096)
-		for {
-			n, err := tty.Read(buf)
-			mu.Lock()
-			screen.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	cursor := 0
-	expectTimeout := 30 * time.Second
+	term := record(tty)
 	for _, line := range session {
-		verb, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
-		switch verb {
-		case "", "#":
-		case "send":
-			text, err := strconv.Unquote(`"` + arg + `"`)
-			ts.Check(err)
-			_, err = tty.WriteString(text)
-			ts.Check(err)
-		case "timeout": // how long each later expect waits, for a slow step
-			var err error
-			expectTimeout, err = time.ParseDuration(arg)
-			ts.Check(err)
-		case "expect":
-			re := regexp.MustCompile(arg)
-			deadline := time.Now().Add(expectTimeout)
-			for {
-				mu.Lock()
-				seen := screen.String()
-				mu.Unlock()
-				if loc := re.FindStringIndex(seen[cursor:]); loc != nil {
-					cursor += loc[1]
-					break
-				}
-				exited := false
-				select {
-				case <-readDone:
-					exited = true
-				default:
-				}
-				if exited || time.Now().After(deadline) {
-					ts.Fatalf("interact: %q did not appear; the terminal showed:\n%s", arg, seen)
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
-		case "resize":
-			var r, c uint16
-			_, err := fmt.Sscanf(arg, "%d %d", &r, &c)
-			ts.Check(err)
-			ts.Check(pty.Setsize(tty, &pty.Winsize{Rows: r, Cols: c}))
-		default:
-			ts.Fatalf("interact: unknown session verb %q", verb)
-		}
+		term.play(ts, line)
 	}
-	waitErr := make(chan error, 1)
-	go func() { waitErr <- cmd.Wait() }()
-	select {
-	case err = <-waitErr:
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		ts.Fatalf("interact: %s did not exit", args[1])
-	}
-	select {
-	case <-readDone:
-	case <-time.After(2 * time.Second):
-	}
-	mu.Lock()
-	fmt.Fprint(ts.Stdout(), strings.ReplaceAll(screen.String(), "\r\n", "\n"))
-	mu.Unlock()
+	err = awaitExit(ts, cmd, args[1])
+	term.settle()
+	fmt.Fprint(ts.Stdout(), strings.ReplaceAll(term.text(), "\r\n", "\n"))
 	if err != nil {
 		fmt.Fprintln(ts.Stderr(), err)
 		if !neg {
@@ -177,6 +101,130 @@ func cmdInteract(ts *testscript.TestScript, neg bool, args []string) {
 	} else if neg {
 		ts.Fatalf("interact: unexpected success")
 	}
+}
+
+// interactSize reads interact's -size ROWSxCOLS, 24x80 without it.
+func interactSize(ts *testscript.TestScript, args []string) (rows, cols uint16, rest []string) {
+	rows, cols = 24, 80
+	if len(args) > 1 && args[0] == "-size" {
+		if _, err := fmt.Sscanf(args[1], "%dx%d", &rows, &cols); err != nil {
+			ts.Fatalf("interact: bad -size %q", args[1])
+		}
+		args = args[2:]
+	}
+	return rows, cols, args
+}
+
+// ptyTerminal is interact's end of a pseudo-terminal: everything the
+// program showed so far, and how far the expects have read it.
+type ptyTerminal struct {
+	tty    *os.File
+	mu     sync.Mutex
+	screen bytes.Buffer
+	closed chan struct{} // the program's end is gone
+	cursor int           // where the next expect starts looking
+	wait   time.Duration // how long an expect waits; 0: 30s
+}
+
+// record keeps what the program writes to tty until its end closes.
+func record(tty *os.File) *ptyTerminal {
+	t := &ptyTerminal{tty: tty, closed: make(chan struct{})}
+	go func() {
+		defer close(t.closed)
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			t.mu.Lock()
+			t.screen.Write(buf[:n])
+			t.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return t
+}
+
+func (t *ptyTerminal) text() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.screen.String()
+}
+
+// play runs one line of a session file.
+func (t *ptyTerminal) play(ts *testscript.TestScript, line string) {
+	verb, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+	switch verb {
+	case "", "#":
+	case "send":
+		text, err := strconv.Unquote(`"` + arg + `"`)
+		ts.Check(err)
+		_, err = t.tty.WriteString(text)
+		ts.Check(err)
+	case "timeout": // how long each later expect waits, for a slow step
+		var err error
+		t.wait, err = time.ParseDuration(arg)
+		ts.Check(err)
+	case "expect":
+		t.expect(ts, regexp.MustCompile(arg))
+	case "resize":
+		var r, c uint16
+		_, err := fmt.Sscanf(arg, "%d %d", &r, &c)
+		ts.Check(err)
+		ts.Check(pty.Setsize(t.tty, &pty.Winsize{Rows: r, Cols: c}))
+	default:
+		ts.Fatalf("interact: unknown session verb %q", verb)
+	}
+}
+
+// expect waits up to 30s for re in what the program showed since the last
+// match; it fails at once when the program's end closes first.
+func (t *ptyTerminal) expect(ts *testscript.TestScript, re *regexp.Regexp) {
+	wait := t.wait
+	if wait == 0 {
+		wait = 30 * time.Second
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		seen := t.text()
+		if loc := re.FindStringIndex(seen[t.cursor:]); loc != nil {
+			t.cursor += loc[1]
+			return
+		}
+		exited := false
+		select {
+		case <-t.closed:
+			exited = true
+		default:
+		}
+		if exited || time.Now().After(deadline) {
+			ts.Fatalf("interact: %q did not appear; the terminal showed:\n%s", re, seen)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// settle gives the last of the output a moment to arrive after the
+// program exits.
+func (t *ptyTerminal) settle() {
+	select {
+	case <-t.closed:
+	case <-time.After(2 * time.Second):
+	}
+}
+
+// awaitExit waits up to 30s for cmd to exit, and returns how it did.
+func awaitExit(ts *testscript.TestScript, cmd *exec.Cmd, name string) error {
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- cmd.Wait() }()
+	select {
+	case err := <-waitErr:
+		return err
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		ts.Fatalf("interact: %s did not exit", name)
+	}
+	return nil
 }
 
 func lookPath(file, path string) (string, error) {

@@ -37,7 +37,7 @@ func runAgents(ctx context.Context, c *call) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		verb, args = args[0], args[1:]
 	}
-	flags := newFlagSet(c)
+	flags := c.flags(nil)
 	if err := c.parseFlags(flags, args); err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func runAgents(ctx context.Context, c *call) error {
 	default:
 		tools = agents.Tools
 	}
-	store, err := environment.AgentStore(environment.Getenv(c.env))
+	store, err := environment.AgentStore(c.env)
 	if err != nil {
 		return err
 	}

@@ -5,10 +5,6 @@ package applets
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
-	"io"
 	"io/fs"
 	"os/signal"
 	"path/filepath"
@@ -16,14 +12,12 @@ import (
 	"strings"
 	"syscall"
 
+	"devenv/internal/environment"
 	"devenv/internal/project"
 )
 
-// Stdio is an applet's standard streams.
-type Stdio struct {
-	In       io.Reader
-	Out, Err io.Writer
-}
+// Stdio is an applet's standard streams, which its sessions get.
+type Stdio = environment.Stdio
 
 // Getenv looks up an environment variable.
 type Getenv func(string) string
@@ -31,12 +25,12 @@ type Getenv func(string) string
 // call is one invocation of an applet.
 type call struct {
 	prog    string // how the user named it: "devenv list" or "devenv-list"
-	usage   string
+	usage   string // the applet's usage, to which --help adds the Flags section
 	args    []string
 	env     Getenv
 	stdio   Stdio
 	applets []applet // the table, for help; passed in to keep initialisation acyclic
-	context fs.FS    // the embedded build context
+	buildFS fs.FS    // the embedded build context
 	// dockerContext is the global --context flag's value, "" when not given.
 	dockerContext string
 }
@@ -44,8 +38,23 @@ type call struct {
 type applet struct {
 	name    string // "list"; also reachable as "devenv-list"
 	summary string
-	usage   string // synopsis and flags, printed by --help
+	usage   string         // synopsis and description; --help adds the Flags section
+	flags   func(*flagSet) // declares the applet's flags; nil for none
 	run     func(ctx context.Context, c *call) error
+}
+
+// declared is a's flags, declared for --help and completion.
+func (a applet) declared() *flagSet {
+	s := newFlagSet(a.name)
+	if a.flags != nil {
+		a.flags(s)
+	}
+	return s
+}
+
+// help is what --help prints.
+func (a applet) help() string {
+	return a.usage + a.declared().section()
 }
 
 // table is every applet, in the order help lists them.
@@ -109,7 +118,7 @@ func Main(argv []string, env Getenv, stdio Stdio, buildContext fs.FS) int {
 	a, prog, args := dispatch(argv)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	err = a.run(ctx, &call{prog: prog, usage: a.usage, args: args, env: env, stdio: stdio, applets: table, context: buildContext, dockerContext: dockerContext})
+	err = a.run(ctx, &call{prog: prog, usage: a.usage, args: args, env: env, stdio: stdio, applets: table, buildFS: buildContext, dockerContext: dockerContext})
 	return report(err, prog, stdio.Err)
 }
 
@@ -133,22 +142,4 @@ func dispatch(argv []string) (applet, string, []string) {
 		}
 	}
 	return startApplet, project.Program, argv
-}
-
-// parseFlags parses args with fs; --help prints usage to stdout and ends
-// the applet with status 0.
-func (c *call) parseFlags(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(c.stdio.Out, c.usage)
-			return errHelpShown
-		}
-		return usageErrorf("%v", err)
-	}
-	return nil
-}
-
-func newFlagSet(c *call) *flag.FlagSet {
-	return flag.NewFlagSet(c.prog, flag.ContinueOnError)
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"devenv/completions"
 	"devenv/internal/environment"
 	"devenv/internal/images"
 	"devenv/internal/project"
@@ -22,82 +23,79 @@ devenv (or --context DIR). With no flag, build what 'devenv .' needs here:
 the project's image when ./.devenv/Dockerfile exists, else devenv:latest.
 Missing prerequisites are built first. Images are tagged :latest and
 :<yyyymmdd.hhmmss>; a failed build leaves the previous :latest in place.
-
-Flags:
-  --stage base|devenv  build devenv-base:latest or devenv:latest
-  --tool NAME          build one tool's stage alone as devenv-tool-NAME:latest
-  --tools a,b,c        build devenv:latest with just these tools
-  --project PATH       build PATH/.devenv/Dockerfile, with PATH as context
-  --tag NAME           tag the image NAME instead of its usual name
-  --context DIR        build from DIR instead of the embedded context (also $DEVENV_CONTEXT)
-  --no-cache           do not use the build cache
-  --pull               pull newer base images
-  -v                   print the full build log
-  --list-tools         list the tools: source, set, the version pinned, the one in
-                       devenv:latest (or --tag NAME) and the newest their source serves
 `,
-	run: runBuild,
+	flags: declare[buildFlags],
+	run:   runBuild,
+}
+
+type buildFlags struct {
+	stage, tool, tools, project, tag, context string
+	noCache, pull, verbose, listTools         bool
+}
+
+func (f *buildFlags) declare(s *flagSet) {
+	s.String(&f.stage, "stage", "base|devenv", "build devenv-base:latest or devenv:latest", completions.OneOf("base", "devenv"))
+	s.String(&f.tool, "tool", "NAME", "build one tool's stage alone as devenv-tool-NAME:latest", completions.Tools())
+	s.String(&f.tools, "tools", "a,b,c", "build devenv:latest with just these tools", completions.ToolList())
+	s.String(&f.project, "project", "PATH", "build PATH/.devenv/Dockerfile, with PATH as context", completions.Directories())
+	s.String(&f.tag, "tag", "NAME", "tag the image NAME instead of its usual name", completions.AnyWord())
+	s.String(&f.context, "context", "DIR", "build from DIR instead of the embedded context (also $DEVENV_CONTEXT)", completions.Directories())
+	s.Bool(&f.noCache, "no-cache", "do not use the build cache")
+	s.Bool(&f.pull, "pull", "pull newer base images")
+	s.Bool(&f.verbose, "v", "print the full build log")
+	s.Bool(&f.listTools, "list-tools", "list the tools: source, set, the version pinned, the one in\ndevenv:latest (or --tag NAME) and the newest their source serves")
 }
 
 func runBuild(ctx context.Context, c *call) error {
-	flags := newFlagSet(c)
-	stage := flags.String("stage", "", "")
-	tool := flags.String("tool", "", "")
-	toolList := flags.String("tools", "", "")
-	projectDir := flags.String("project", "", "")
-	tag := flags.String("tag", "", "")
-	contextDir := flags.String("context", "", "")
-	noCache := flags.Bool("no-cache", false, "")
-	pull := flags.Bool("pull", false, "")
-	verbose := flags.Bool("v", false, "")
-	listTools := flags.Bool("list-tools", false, "")
+	var f buildFlags
+	flags := c.flags(&f)
 	if err := c.parseFlags(flags, c.args); err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", flags.Arg(0))
 	}
-	buildFS := c.buildContext(*contextDir)
-	if *listTools {
+	buildFS := c.buildContext(f.context)
+	if f.listTools {
 		ref := images.DevenvRepo + ":latest"
-		if *tag != "" {
-			ref = *tag + ":latest"
+		if f.tag != "" {
+			ref = f.tag + ":latest"
 		}
 		return printTools(ctx, c, buildFS, ref)
 	}
 	chosen := 0
-	for _, set := range []bool{*stage != "", *tool != "", *toolList != "", *projectDir != ""} {
+	for _, set := range []bool{f.stage != "", f.tool != "", f.tools != "", f.project != ""} {
 		if set {
 			chosen++
 		}
 	}
-	if chosen > 1 && !(chosen == 2 && *stage == "devenv" && *toolList != "") {
+	if chosen > 1 && !(chosen == 2 && f.stage == "devenv" && f.tools != "") {
 		return usageErrorf("choose one of --stage, --tool, --tools, --project")
 	}
-	if *stage != "" && *stage != "base" && *stage != "devenv" {
-		return usageErrorf("unknown stage %q: use base or devenv", *stage)
+	if f.stage != "" && f.stage != "base" && f.stage != "devenv" {
+		return usageErrorf("unknown stage %q: use base or devenv", f.stage)
 	}
-	if strings.Contains(*tag, ":") {
+	if strings.Contains(f.tag, ":") {
 		return usageErrorf("--tag takes a name without a tag: devenv adds :latest and a timestamp")
 	}
 
-	defaultTools, err := c.defaultTools(*toolList)
+	defaultTools, err := c.defaultTools(f.tools)
 	if err != nil {
 		return err
 	}
-	plan, err := buildPlan(buildFS, *stage, *tool, *toolList, *projectDir, defaultTools)
+	plan, err := buildPlan(buildFS, f.stage, f.tool, f.tools, f.project, defaultTools)
 	if err != nil {
 		return err
 	}
-	if *tag != "" {
-		plan.Repo = *tag
+	if f.tag != "" {
+		plan.Repo = f.tag
 	}
 	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	b := c.builder(eng, *contextDir, *verbose, images.Options{NoCache: *noCache, Pull: *pull})
+	b := c.builder(eng, f.context, f.verbose, images.Options{NoCache: f.noCache, Pull: f.pull})
 	if err := b.Build(ctx, plan); err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func runCompletion(env Getenv, buildContext fs.FS) int {
 	text = text[:cursor(text, env("COMP_POINT"))]
 	apps := make([]completions.App, 0, len(table))
 	for _, a := range table {
-		apps = append(apps, completions.App{Name: a.name, Usage: a.usage})
+		apps = append(apps, completions.App{Name: a.name, Flags: a.declared().completion()})
 	}
 	c, text := completions.New(apps, sources(env, buildContext)).For(text, quoting(env))
 	if c == nil {

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"devenv/completions"
 	"devenv/internal/environment"
 	"devenv/internal/settings"
 )
@@ -30,11 +31,16 @@ Files: the user's $XDG_CONFIG_HOME/devenv/config.toml (default
 A project file may only make an environment stricter: keys that widen what
 it reaches on the host are honoured from the user file only. README.md's
 "Settings" section lists the keys.
-
-Flags:
-  --format F  text (default) or json
 `,
-	run: runConfig,
+	flags: declare[configFlags],
+	run:   runConfig,
+}
+
+type configFlags struct{ format string }
+
+func (f *configFlags) declare(s *flagSet) {
+	f.format = "text"
+	s.String(&f.format, "format", "F", "text (default) or json", completions.OneOf("text", "json"))
 }
 
 // configEntry is one key in `devenv config --format json`.
@@ -54,8 +60,8 @@ type configReport struct {
 }
 
 func runConfig(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
-	format := fs.String("format", "text", "")
+	var f configFlags
+	fs := c.flags(&f)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
@@ -67,8 +73,8 @@ func runConfig(ctx context.Context, c *call) error {
 	default:
 		return usageErrorf("too many arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	if *format != "text" && *format != "json" {
-		return usageErrorf("unknown format %q: use text or json", *format)
+	if f.format != "text" && f.format != "json" {
+		return usageErrorf("unknown format %q: use text or json", f.format)
 	}
 	dir, err := environment.Canonical(path)
 	if err != nil {
@@ -103,7 +109,7 @@ func runConfig(ctx context.Context, c *call) error {
 		report.Settings = append(report.Settings, configEntry{Key: k.Name, Value: value, Source: res.Sources[k.Name]})
 	}
 	out := c.stdio.Out
-	if *format == "json" {
+	if f.format == "json" {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(report)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"devenv/completions"
 	"devenv/internal/doctor"
 )
 
@@ -21,16 +22,22 @@ fallback or the default socket), its version, API, OS, whether it is
 rootless or remote; whether devenv's images are built and current; the state
 directory and its permissions; the ssh client. Each finding names its fix.
 Exit status 1 when something blocks use.
-
-Flags:
-  --format F  table (default) or json
 `,
-	run: runDoctor,
+	flags: declare[doctorFlags],
+	run:   runDoctor,
+}
+
+type doctorFlags struct{ format string }
+
+func (f *doctorFlags) declare(s *flagSet) {
+	f.format = "table"
+	s.String(&f.format, "format", "F", "table (default) or json", completions.OneOf("table", "json"))
 }
 
 func runDoctor(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
-	format := fs.String("format", "table", "")
+	var f doctorFlags
+	fs := c.flags(&f)
+	format := &f.format
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
@@ -41,7 +48,7 @@ func runDoctor(ctx context.Context, c *call) error {
 		return usageErrorf("unknown format %q: use table or json", *format)
 	}
 	r := doctor.Examine(ctx, doctor.Inputs{
-		Engine: c.engineOptions(), Getenv: c.env, BuildContext: c.context, EngineSharesFiles: c.engineSharesFiles,
+		Engine: c.engineOptions(), Getenv: c.env, BuildContext: c.buildFS, EngineSharesFiles: c.engineSharesFiles,
 	})
 	if *format == "json" {
 		enc := json.NewEncoder(c.stdio.Out)

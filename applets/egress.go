@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"devenv/completions"
 	"devenv/internal/egress"
 	"devenv/internal/engine"
 	"devenv/internal/environment"
@@ -24,16 +25,21 @@ environment's name; default: the current directory) asked its egress proxy
 for since it started, with how many requests were allowed and refused, so
 you can widen [network] allow deliberately. Only environments whose
 [network] egress is "allowlist" or "none" have a proxy.
-
-Flags:
-  --format F  table (default) or json
 `,
-	run: runEgress,
+	flags: declare[egressFlags],
+	run:   runEgress,
+}
+
+type egressFlags struct{ format string }
+
+func (f *egressFlags) declare(s *flagSet) {
+	f.format = "table"
+	s.String(&f.format, "format", "F", "table (default) or json", completions.OneOf("table", "json"))
 }
 
 func runEgress(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
-	format := fs.String("format", "table", "")
+	var f egressFlags
+	fs := c.flags(&f)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
@@ -47,8 +53,8 @@ func runEgress(ctx context.Context, c *call) error {
 			return usageErrorf("want one TARGET at most, then flags: unexpected %q", fs.Arg(0))
 		}
 	}
-	if *format != "table" && *format != "json" {
-		return usageErrorf("unknown format %q: use table or json", *format)
+	if f.format != "table" && f.format != "json" {
+		return usageErrorf("unknown format %q: use table or json", f.format)
 	}
 	eng, err := c.connect(ctx)
 	if err != nil {
@@ -76,7 +82,7 @@ func runEgress(ctx context.Context, c *call) error {
 		return fmt.Errorf("read the egress log of %s: %w", name, err)
 	}
 	tallies := egress.Tallies(log.String())
-	if *format == "json" {
+	if f.format == "json" {
 		enc := json.NewEncoder(c.stdio.Out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(tallies)

@@ -17,23 +17,22 @@ Run CMD as devuser in the environment TARGET (a project path or an
 environment's name; default: the current directory), starting it first if
 needed. No terminal is allocated: stdout and stderr pass through separately,
 piped stdin is passed on, and devenv exits with CMD's exit code.
-
-Flags:
-  --port N     publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)
-  --name NAME  container name to use instead of devenv-<parent>-<basename>
-  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
-  --memory M   limit memory when starting, such as 4g (setting memory)
-  --pids N     limit processes when starting (setting pids)
-  --ssh-agent  forward the host's SSH agent into a new environment
 `,
-	run: runExec,
+	flags: declare[execFlags],
+	run:   runExec,
+}
+
+type execFlags struct{ startFlags }
+
+func (f *execFlags) declare(s *flagSet) {
+	f.declareWith(s, "publish SSH on 127.0.0.1:N when starting (default: $DEVENV_SSH_PORT, else automatic)",
+		"forward the host's SSH agent into a new environment")
 }
 
 func runExec(ctx context.Context, c *call) error {
 	before, cmd := splitAtDashes(c.args)
-	var flags startFlags
-	fs := newFlagSet(c)
-	flags.register(fs)
+	var flags execFlags
+	fs := c.flags(&flags)
 	err := c.parseFlags(fs, before)
 	if err != nil {
 		return err
@@ -53,12 +52,12 @@ func runExec(ctx context.Context, c *call) error {
 		return usageErrorf("no command given after --")
 	}
 
-	eng, t, err := c.openTarget(ctx, target, flags)
+	eng, t, err := c.openTarget(ctx, target, flags.startFlags)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	code, err := environment.Command(ctx, eng, t, cmd, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	code, err := environment.Command(ctx, eng, t, cmd, c.env, c.stdio)
 	if err != nil {
 		return err
 	}

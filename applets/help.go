@@ -17,14 +17,14 @@ var helpApplet = applet{
 }
 
 func runHelp(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
+	fs := c.flags(nil)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		for _, a := range c.applets {
 			if a.name == fs.Arg(0) || project.Program+"-"+a.name == fs.Arg(0) {
-				fmt.Fprint(c.stdio.Out, a.usage)
+				fmt.Fprint(c.stdio.Out, a.help())
 				return nil
 			}
 		}

@@ -19,7 +19,7 @@ func (c *call) buildContext(dir string) fs.FS {
 	if dir != "" {
 		return os.DirFS(dir)
 	}
-	return c.context
+	return c.buildFS
 }
 
 // builder builds from the call's context and shows progress on stderr: a

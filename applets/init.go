@@ -31,16 +31,20 @@ env_var module. A prompt in an unchanged directory starts no process.
 The code calls this binary by its absolute path ($DEVENV_BIN overrides it),
 is safe to load twice, prints nothing, keeps $? and leaves your prompt alone
 unless --prompt asks otherwise.
-
-Flags:
-  --prompt  also put $DEVENV_PROMPT in front of the prompt
 `,
-	run: runInit,
+	flags: declare[initFlags],
+	run:   runInit,
+}
+
+type initFlags struct{ prompt bool }
+
+func (f *initFlags) declare(s *flagSet) {
+	s.Bool(&f.prompt, "prompt", "also put $DEVENV_PROMPT in front of the prompt")
 }
 
 func runInit(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
-	prompt := fs.Bool("prompt", false, "")
+	var f initFlags
+	fs := c.flags(&f)
 	// Flags may follow the shell too, as in `devenv init zsh --prompt`.
 	var shells []string
 	for args := c.args; ; args = fs.Args()[1:] {
@@ -75,7 +79,7 @@ func runInit(ctx context.Context, c *call) error {
 	for _, n := range pathApplets {
 		names = append(names, project.Program+"-"+n)
 	}
-	code, err := sh.Snippet(shell.Options{Bin: bin, Names: names, Prompt: *prompt})
+	code, err := sh.Snippet(shell.Options{Bin: bin, Names: names, Prompt: f.prompt})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"devenv/completions"
 	"devenv/internal/project"
 )
 
@@ -24,12 +25,19 @@ devenv-stop, devenv-ssh, devenv-exec and devenv-build to this binary, in DIR
 A file of the same name is replaced only when it is a symlink to devenv;
 anything else is refused, and nothing is changed. Says so when DIR is not on
 PATH.
-
-Flags:
-  --dir DIR    where the symlinks go
-  --uninstall  remove devenv's symlinks from DIR instead
 `,
-	run: runInstall,
+	flags: declare[installFlags],
+	run:   runInstall,
+}
+
+type installFlags struct {
+	dir       string
+	uninstall bool
+}
+
+func (f *installFlags) declare(s *flagSet) {
+	s.String(&f.dir, "dir", "DIR", "where the symlinks go", completions.Directories())
+	s.Bool(&f.uninstall, "uninstall", "remove devenv's symlinks from DIR instead")
 }
 
 // pathApplets are the applets worth a name of their own on PATH; install
@@ -37,9 +45,8 @@ Flags:
 var pathApplets = []string{"list", "stop", "ssh", "exec", "build"}
 
 func runInstall(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
-	dir := fs.String("dir", "", "")
-	uninstall := fs.Bool("uninstall", false, "")
+	var f installFlags
+	fs := c.flags(&f)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
@@ -50,23 +57,23 @@ func runInstall(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	if *dir == "" {
-		*dir = filepath.Dir(bin)
-		if syscall.Access(*dir, 2 /* W_OK */) != nil {
+	if f.dir == "" {
+		f.dir = filepath.Dir(bin)
+		if syscall.Access(f.dir, 2 /* W_OK */) != nil {
 			home := c.env("HOME")
 			if home == "" {
-				return fmt.Errorf("cannot write to %s and $HOME is not set: give --dir", *dir)
+				return fmt.Errorf("cannot write to %s and $HOME is not set: give --dir", f.dir)
 			}
-			*dir = filepath.Join(home, ".local", "bin")
+			f.dir = filepath.Join(home, ".local", "bin")
 		}
 	}
-	if *dir, err = filepath.Abs(*dir); err != nil {
+	if f.dir, err = filepath.Abs(f.dir); err != nil {
 		return err
 	}
-	if *uninstall {
-		return c.removeLinks(*dir, bin)
+	if f.uninstall {
+		return c.removeLinks(f.dir, bin)
 	}
-	return c.createLinks(*dir, bin)
+	return c.createLinks(f.dir, bin)
 }
 
 // binary is the path the shell integration calls and the symlinks point

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"devenv/completions"
 	"devenv/internal/engine"
 	"devenv/internal/environment"
 	"devenv/internal/gitrepo"
@@ -22,12 +23,20 @@ var listApplet = applet{
 List the running devenv environments, sorted by name. BRANCH is the
 project's git branch (detached@<sha> when HEAD is no branch), read from the
 git files on the host.
-
-Flags:
-  --format F  table (default) or json
-  -q          print names only
 `,
-	run: runList,
+	flags: declare[listFlags],
+	run:   runList,
+}
+
+type listFlags struct {
+	format string
+	quiet  bool
+}
+
+func (f *listFlags) declare(s *flagSet) {
+	f.format = "table"
+	s.String(&f.format, "format", "F", "table (default) or json", completions.OneOf("table", "json"))
+	s.Bool(&f.quiet, "q", "print names only")
 }
 
 // listEntry is one environment in `devenv list --format json`.
@@ -70,17 +79,16 @@ func portsColumn(forwards []listPort) string {
 }
 
 func runList(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
-	format := fs.String("format", "table", "")
-	quiet := fs.Bool("q", false, "")
+	var f listFlags
+	fs := c.flags(&f)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	if *format != "table" && *format != "json" {
-		return usageErrorf("unknown format %q: use table or json", *format)
+	if f.format != "table" && f.format != "json" {
+		return usageErrorf("unknown format %q: use table or json", f.format)
 	}
 	eng, err := c.connect(ctx)
 	if err != nil {
@@ -109,7 +117,7 @@ func runList(ctx context.Context, c *call) error {
 		switch {
 		case !eng.Endpoint().Remote() && environment.Orphaned(ct): // a remote engine's paths are not this host's
 			status = "orphaned"
-		case environment.SettingsStale(ct, environment.Getenv(c.env)):
+		case environment.SettingsStale(ct, c.env):
 			status = "stale"
 		}
 		entries = append(entries, listEntry{
@@ -127,11 +135,11 @@ func runList(ctx context.Context, c *call) error {
 	}
 	out := c.stdio.Out
 	switch {
-	case *quiet:
+	case f.quiet:
 		for _, e := range entries {
 			fmt.Fprintln(out, e.Name)
 		}
-	case *format == "json":
+	case f.format == "json":
 		if err := addLimits(ctx, eng, entries); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 
+	"devenv/completions"
 	"devenv/internal/environment"
 	"devenv/internal/images"
 	"devenv/internal/project"
@@ -23,25 +24,31 @@ var newApplet = applet{
 Write PATH/.devenv/Dockerfile (default PATH: the current directory) from a
 template. The next 'devenv PATH' builds the project's image from it, and
 rebuilds it whenever the Dockerfile or the files it copies change.
-
-Flags:
-  --template NAME  the template (default: project)
-  --force          replace an existing .devenv/Dockerfile
-  --list           list the templates
 `,
-	run: runNew,
+	flags: declare[newFlags],
+	run:   runNew,
+}
+
+type newFlags struct {
+	template    string
+	force, list bool
+}
+
+func (f *newFlags) declare(s *flagSet) {
+	f.template = "project"
+	s.String(&f.template, "template", "NAME", "the template (default: project)", completions.Templates())
+	s.Bool(&f.force, "force", "replace an existing .devenv/Dockerfile")
+	s.Bool(&f.list, "list", "list the templates")
 }
 
 func runNew(ctx context.Context, c *call) error {
-	flags := newFlagSet(c)
-	template := flags.String("template", "project", "")
-	force := flags.Bool("force", false, "")
-	list := flags.Bool("list", false, "")
+	var opts newFlags
+	flags := c.flags(&opts)
 	if err := c.parseFlags(flags, c.args); err != nil {
 		return err
 	}
 	buildFS := c.buildContext("")
-	if *list {
+	if opts.list {
 		fmt.Fprintln(c.stdio.Out, strings.Join(images.Templates(buildFS), "\n"))
 		return nil
 	}
@@ -56,7 +63,7 @@ func runNew(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	text, err := images.Template(buildFS, *template)
+	text, err := images.Template(buildFS, opts.template)
 	if err != nil {
 		return err
 	}
@@ -69,7 +76,7 @@ func runNew(ctx context.Context, c *call) error {
 			return fmt.Errorf("%s is a symlink: devenv new writes only to a real file in the project; remove the link first", p)
 		}
 	}
-	if _, err := os.Lstat(target); err == nil && !*force {
+	if _, err := os.Lstat(target); err == nil && !opts.force {
 		return fmt.Errorf("%s exists already: keep it, or replace it with --force", shown)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
@@ -89,6 +96,6 @@ func runNew(ctx context.Context, c *call) error {
 		return fmt.Errorf("write %s: %w", shown, err)
 	}
 	fmt.Fprintf(c.stdio.Err, "wrote %s from template %s; `devenv %s` builds it on first start\n",
-		filepath.Join(path, project.Dockerfile), *template, path)
+		filepath.Join(path, project.Dockerfile), opts.template, path)
 	return nil
 }

@@ -37,7 +37,7 @@ SIGTERM. Servers bound to localhost inside are reached, on 127.0.0.1 or
 const envPollInterval = 2 * time.Second
 
 func runPort(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
+	fs := c.flags(nil)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}

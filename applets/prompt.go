@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"devenv/completions"
 	"devenv/shell"
 )
 
@@ -31,13 +32,20 @@ Given a state, it asks the engine only when the state is older than that.
 It never waits more than 100 ms for the engine ($DEVENV_PROMPT_TIMEOUT, a
 duration such as 500ms, for engines far away); without an answer the
 variables are empty, not guessed, and nothing is printed on stderr.
-
-Flags:
-  --shell SHELL  print code for bash, zsh or fish
-  --state STATE  what the previous call left in __devenv_state
-  --refresh      ask the engine even when the state is recent
 `,
-	run: runPrompt,
+	flags: declare[promptFlags],
+	run:   runPrompt,
+}
+
+type promptFlags struct {
+	shell, state string
+	refresh      bool
+}
+
+func (f *promptFlags) declare(s *flagSet) {
+	s.String(&f.shell, "shell", "SHELL", "print code for bash, zsh or fish", completions.Shells())
+	s.String(&f.state, "state", "STATE", "what the previous call left in __devenv_state", completions.AnyWord())
+	s.Bool(&f.refresh, "refresh", "ask the engine even when the state is recent")
 }
 
 // promptTimeout is all the engine gets: a prompt must not wait longer.
@@ -53,10 +61,8 @@ func engineTimeout(env Getenv, name string, def time.Duration) time.Duration {
 }
 
 func runPrompt(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
-	shellName := fs.String("shell", "", "")
-	state := fs.String("state", "", "")
-	refresh := fs.Bool("refresh", false, "")
+	var f promptFlags
+	fs := c.flags(&f)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
@@ -64,16 +70,16 @@ func runPrompt(ctx context.Context, c *call) error {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 	var sh shell.Shell
-	if *shellName != "" {
+	if f.shell != "" {
 		var ok bool
-		if sh, ok = shell.Lookup(*shellName); !ok {
-			return usageErrorf("unknown shell %q: want bash, zsh or fish", *shellName)
+		if sh, ok = shell.Lookup(f.shell); !ok {
+			return usageErrorf("unknown shell %q: want bash, zsh or fish", f.shell)
 		}
 	}
-	before := shell.ParseState(*state)
+	before := shell.ParseState(f.state)
 	answer, after := shell.Answer{TTL: shell.Refresh}, before
 	if dir, err := workingDir(); err == nil {
-		answer, after = shell.Resolve(ctx, dir, before, time.Now(), *refresh, runningWithin(c.engineOptions(), engineTimeout(c.env, "DEVENV_PROMPT_TIMEOUT", promptTimeout)))
+		answer, after = shell.Resolve(ctx, dir, before, time.Now(), f.refresh, runningWithin(c.engineOptions(), engineTimeout(c.env, "DEVENV_PROMPT_TIMEOUT", promptTimeout)))
 	}
 	if sh.Name == "" {
 		if seg := answer.Segment(); seg != "" {

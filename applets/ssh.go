@@ -39,16 +39,16 @@ becomes devenv's. Without a command you get a login shell there.
   devenv ssh .                                  a login shell
   devenv ssh . -- make test                     run a command
   devenv ssh devenv-local-api -- -L 8080:localhost:8080 -N
-
-Flags:
-  --port N     publish SSH on N when starting (default: $DEVENV_SSH_PORT, else automatic)
-  --name NAME  container name to use instead of devenv-<parent>-<basename>
-  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
-  --memory M   limit memory when starting, such as 4g (setting memory)
-  --pids N     limit processes when starting (setting pids)
-  --ssh-agent  forward the host's SSH agent (when this starts the environment)
 `,
-	run: runSSH,
+	flags: declare[sshFlags],
+	run:   runSSH,
+}
+
+type sshFlags struct{ startFlags }
+
+func (f *sshFlags) declare(s *flagSet) {
+	f.declareWith(s, "publish SSH on N when starting (default: $DEVENV_SSH_PORT, else automatic)",
+		"forward the host's SSH agent (when this starts the environment)")
 }
 
 // sshUser is who every SSH connection logs in as.
@@ -56,9 +56,8 @@ const sshUser = environment.ContainerUser
 
 func runSSH(ctx context.Context, c *call) error {
 	before, passthrough := splitAtDashes(c.args)
-	var flags startFlags
-	fs := newFlagSet(c)
-	flags.register(fs)
+	var flags sshFlags
+	fs := c.flags(&flags)
 	if err := c.parseFlags(fs, before); err != nil {
 		return err
 	}
@@ -78,7 +77,7 @@ func runSSH(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	eng, t, err := c.openTarget(ctx, target, flags)
+	eng, t, err := c.openTarget(ctx, target, flags.startFlags)
 	if err != nil {
 		return err
 	}

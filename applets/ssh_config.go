@@ -33,20 +33,21 @@ and strict host key checking:
 
 Ports change each time an environment starts: run it again then, or use
 --proxy, whose blocks do not depend on ports.
-
-Flags:
-  --proxy  reach each environment through 'devenv ssh-proxy NAME' (a docker
-           exec) instead of its published port: works with a remote engine
-  --write  keep the blocks in ~/.ssh/devenv.conf instead of printing them,
-           and say which Include line ~/.ssh/config needs
 `,
-	run: runSSHConfig,
+	flags: declare[sshConfigFlags],
+	run:   runSSHConfig,
+}
+
+type sshConfigFlags struct{ proxy, write bool }
+
+func (f *sshConfigFlags) declare(s *flagSet) {
+	s.Bool(&f.proxy, "proxy", "reach each environment through 'devenv ssh-proxy NAME' (a docker\nexec) instead of its published port: works with a remote engine")
+	s.Bool(&f.write, "write", "keep the blocks in ~/.ssh/devenv.conf instead of printing them,\nand say which Include line ~/.ssh/config needs")
 }
 
 func runSSHConfig(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
-	proxy := fs.Bool("proxy", false, "")
-	write := fs.Bool("write", false, "")
+	var f sshConfigFlags
+	fs := c.flags(&f)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func runSSHConfig(ctx context.Context, c *call) error {
 		return err
 	}
 	var self []string
-	if *proxy {
+	if f.proxy {
 		if self, err = c.proxyArgv(); err != nil {
 			return err
 		}
@@ -83,11 +84,11 @@ func runSSHConfig(ctx context.Context, c *call) error {
 		blocks = append(blocks, block)
 	}
 	config := strings.Join(blocks, "\n")
-	if !*write {
+	if !f.write {
 		_, err := fmt.Fprint(c.stdio.Out, config)
 		return err
 	}
-	return writeSSHConfig(c, config, len(blocks), *proxy)
+	return writeSSHConfig(c, config, len(blocks), f.proxy)
 }
 
 // hostBlock is the ssh_config block for ct: through its published port,

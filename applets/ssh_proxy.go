@@ -37,7 +37,7 @@ var sshdInetd = []string{"/usr/sbin/sshd", "-i", "-h", environment.HostKeyPath, 
 const sshdUser = "root"
 
 func runSSHProxy(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
+	fs := c.flags(nil)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}

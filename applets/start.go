@@ -2,10 +2,10 @@ package applets
 
 import (
 	"context"
-	"flag"
 	"os"
 	"strings"
 
+	"devenv/completions"
 	"devenv/internal/environment"
 	"devenv/internal/project"
 )
@@ -20,40 +20,39 @@ directory) if it is not running, then open an interactive login shell in it
 as devuser. Every session is equal: leaving one never stops the environment;
 'devenv stop' does. From inside a running project's tree, devenv joins that
 project's environment in the matching subdirectory.
-
-Flags:
-  --port N     publish SSH on 127.0.0.1:N (default: $DEVENV_SSH_PORT, else automatic)
-  --name NAME  container name to use instead of devenv-<parent>-<basename>
-  --cpus N     limit CPUs when starting (setting cpus; default: $DEVENV_CPUS, else the settings files)
-  --memory M   limit memory when starting, such as 4g (setting memory)
-  --pids N     limit processes when starting (setting pids)
-  --ssh-agent  forward the host's SSH agent into a new environment
 `,
-	run: runStart,
+	flags: declare[startFlags],
+	run:   runStart,
 }
 
-// startFlags are the flags shared by every command that may start an environment.
+// startFlags are the flags shared by every command that may start an
+// environment; exec and ssh explain --port and --ssh-agent in their own
+// words.
 type startFlags struct {
 	port, name string
 	sshAgent   bool
 	settings   map[string]string // settings key → value, from flags such as --cpus
 }
 
-func (f *startFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.port, "port", "", "")
-	fs.StringVar(&f.name, "name", "", "")
-	f.registerSettings(fs)
-	fs.BoolVar(&f.sshAgent, "ssh-agent", false, "")
+func (f *startFlags) declare(s *flagSet) {
+	f.declareWith(s, "publish SSH on 127.0.0.1:N (default: $DEVENV_SSH_PORT, else automatic)",
+		"forward the host's SSH agent into a new environment")
+}
+
+func (f *startFlags) declareWith(s *flagSet, portHelp, agentHelp string) {
+	s.String(&f.port, "port", "N", portHelp, completions.AnyWord())
+	s.String(&f.name, "name", "NAME", "container name to use instead of devenv-<parent>-<basename>", completions.AnyWord())
+	f.declareSettings(s)
+	s.Bool(&f.sshAgent, "ssh-agent", agentHelp)
 }
 
 func (f *startFlags) options(c *call) environment.Options {
-	return environment.Options{Name: f.name, Port: f.port, Env: environment.Getenv(c.env), Warnings: c.stdio.Err, SettingFlags: f.settings, ForwardSSHAgent: f.sshAgent}
+	return environment.Options{Name: f.name, Port: f.port, Env: c.env, Notes: c.stdio.Err, SettingFlags: f.settings, ForwardSSHAgent: f.sshAgent}
 }
 
 func runStart(ctx context.Context, c *call) error {
 	var flags startFlags
-	fs := newFlagSet(c)
-	flags.register(fs)
+	fs := c.flags(&flags)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
@@ -83,7 +82,7 @@ func runStart(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	code, err := environment.Session(ctx, eng, target, environment.LoginShell, true, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	code, err := environment.Session(ctx, eng, target, environment.LoginShell, true, c.env, c.stdio)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"devenv/completions"
 	"devenv/internal/environment"
 )
 
@@ -18,28 +19,34 @@ is removed once stopped. An environment that an interrupted start left
 created, exited or dead is removed. Only containers labelled devenv=true
 are ever stopped, and NAME is always a whole container name, never an ID.
 Stopping an environment that is not running is not an error.
-
-Flags:
-  --all        stop every devenv environment, in any state
-  --name NAME  stop the environment started with --name NAME
 `,
-	run: runStop,
+	flags: declare[stopFlags],
+	run:   runStop,
+}
+
+type stopFlags struct {
+	all  bool
+	name string
+}
+
+func (f *stopFlags) declare(s *flagSet) {
+	s.Bool(&f.all, "all", "stop every devenv environment, in any state")
+	s.String(&f.name, "name", "NAME", "stop the environment started with --name NAME", completions.Environments())
 }
 
 func runStop(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
-	all := fs.Bool("all", false, "")
-	name := fs.String("name", "", "")
+	var f stopFlags
+	fs := c.flags(&f)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
 	targets := fs.Args()
 	switch {
-	case *all && (len(targets) > 0 || *name != ""):
+	case f.all && (len(targets) > 0 || f.name != ""):
 		return usageErrorf("--all takes no targets")
-	case !*all && len(targets) == 0 && *name == "":
+	case !f.all && len(targets) == 0 && f.name == "":
 		return usageErrorf("name what to stop: a path, an environment's name, or --all")
-	case *name != "" && len(targets) > 1:
+	case f.name != "" && len(targets) > 1:
 		return usageErrorf("--name goes with one path at most")
 	}
 	eng, err := c.connect(ctx)
@@ -47,7 +54,7 @@ func runStop(ctx context.Context, c *call) error {
 		return err
 	}
 	defer eng.Close()
-	if *all {
+	if f.all {
 		done, err := environment.StopAll(ctx, eng)
 		for _, r := range done {
 			c.reportStop(r)
@@ -58,7 +65,7 @@ func runStop(ctx context.Context, c *call) error {
 		targets = []string{""}
 	}
 	for _, target := range targets {
-		r, err := environment.StopTarget(ctx, eng, target, *name)
+		r, err := environment.StopTarget(ctx, eng, target, f.name)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"devenv/completions"
 	"devenv/internal/engine"
 	"devenv/internal/images"
 	"devenv/internal/toolversions"
@@ -26,14 +27,21 @@ devenv:latest with the image's tools; only the stages of the tools that
 changed rebuild. A failed build keeps the old image and the old pins.
 Environments still running on the old image show as stale in 'devenv list'.
 To hold a tool back, pin its version in the settings file yourself.
-
-Flags:
-  --check        report what is behind; look up, but change and build nothing
-  --tag NAME     update NAME:latest instead of devenv:latest
-  --context DIR  build from DIR instead of the embedded context
-  -v             print the full build log
 `,
-	run: runUpdate,
+	flags: declare[updateFlags],
+	run:   runUpdate,
+}
+
+type updateFlags struct {
+	tag, context   string
+	check, verbose bool
+}
+
+func (f *updateFlags) declare(s *flagSet) {
+	s.Bool(&f.check, "check", "report what is behind; look up, but change and build nothing")
+	s.String(&f.tag, "tag", "NAME", "update NAME:latest instead of devenv:latest", completions.AnyWord())
+	s.String(&f.context, "context", "DIR", "build from DIR instead of the embedded context", completions.Directories())
+	s.Bool(&f.verbose, "v", "print the full build log")
 }
 
 // updateLookupBudget bounds the look-ups of an explicit update, which
@@ -41,18 +49,15 @@ Flags:
 const updateLookupBudget = 20 * time.Second
 
 func runUpdate(ctx context.Context, c *call) error {
-	flags := newFlagSet(c)
-	check := flags.Bool("check", false, "")
-	tag := flags.String("tag", "", "")
-	contextDir := flags.String("context", "", "")
-	verbose := flags.Bool("v", false, "")
+	var f updateFlags
+	flags := c.flags(&f)
 	if err := c.parseFlags(flags, c.args); err != nil {
 		return err
 	}
-	if strings.Contains(*tag, ":") {
+	if strings.Contains(f.tag, ":") {
 		return usageErrorf("--tag takes a name without a tag: devenv adds :latest and a timestamp")
 	}
-	buildFS := c.buildContext(*contextDir)
+	buildFS := c.buildContext(f.context)
 	tools, err := images.Tools(buildFS)
 	if err != nil {
 		return err
@@ -63,8 +68,8 @@ func runUpdate(ctx context.Context, c *call) error {
 		return err
 	}
 	repo := images.DevenvRepo
-	if *tag != "" {
-		repo = *tag
+	if f.tag != "" {
+		repo = f.tag
 	}
 	ref := repo + ":latest"
 
@@ -116,7 +121,7 @@ func runUpdate(ctx context.Context, c *call) error {
 			fmt.Fprintf(c.stdio.Out, "%s %s -> %s\n", r.Tool.Name, r.Image, r.Newest)
 		}
 	}
-	if *check {
+	if f.check {
 		return nil
 	}
 
@@ -139,7 +144,7 @@ func runUpdate(ctx context.Context, c *call) error {
 		return err
 	}
 	plan.Repo = repo
-	b := c.builder(eng, *contextDir, *verbose, images.Options{})
+	b := c.builder(eng, f.context, f.verbose, images.Options{})
 	b.Pins = func() (map[string]string, error) { return updated, nil }
 	if err := b.Build(ctx, plan); err != nil {
 		return err

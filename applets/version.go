@@ -22,7 +22,7 @@ with, and the version of the Docker engine when one answers.
 }
 
 func runVersion(ctx context.Context, c *call) error {
-	fs := newFlagSet(c)
+	fs := c.flags(nil)
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}

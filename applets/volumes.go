@@ -28,12 +28,16 @@ environment mounts them any more.
 
 'devenv volumes' lists each volume, its environment and its size;
 'devenv volumes rm' removes the named ones, or --all, after asking.
-
-Flags:
-  --all  every devenv volume
-  --yes  remove without asking
 `,
-	run: runVolumes,
+	flags: declare[volumesFlags],
+	run:   runVolumes,
+}
+
+type volumesFlags struct{ all, yes bool }
+
+func (f *volumesFlags) declare(s *flagSet) {
+	s.Bool(&f.all, "all", "every devenv volume")
+	s.Bool(&f.yes, "yes", "remove without asking")
 }
 
 func runVolumes(ctx context.Context, c *call) error {
@@ -41,20 +45,19 @@ func runVolumes(ctx context.Context, c *call) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		verb, args = args[0], args[1:]
 	}
-	flags := newFlagSet(c)
-	yes := flags.Bool("yes", false, "")
-	all := flags.Bool("all", false, "")
+	var f volumesFlags
+	flags := c.flags(&f)
 	if err := c.parseFlags(flags, args); err != nil {
 		return err
 	}
 	switch {
 	case verb != "ls" && verb != "rm":
 		return usageErrorf("unknown volumes command %q: use ls or rm", verb)
-	case verb == "ls" && (flags.NArg() > 0 || *all || *yes):
+	case verb == "ls" && (flags.NArg() > 0 || f.all || f.yes):
 		return usageErrorf("volumes ls takes no arguments")
-	case verb == "rm" && *all && flags.NArg() > 0:
+	case verb == "rm" && f.all && flags.NArg() > 0:
 		return usageErrorf("give volume names or --all, not both")
-	case verb == "rm" && !*all && flags.NArg() == 0:
+	case verb == "rm" && !f.all && flags.NArg() == 0:
 		return usageErrorf("volumes rm needs volume names or --all (see `devenv volumes`)")
 	}
 	eng, err := c.connect(ctx)
@@ -88,7 +91,7 @@ func runVolumes(ctx context.Context, c *call) error {
 		ours[v.Name] = true
 	}
 	var doomed []string
-	if *all {
+	if f.all {
 		for _, v := range existing {
 			doomed = append(doomed, v.Name)
 		}
@@ -104,7 +107,7 @@ func runVolumes(ctx context.Context, c *call) error {
 		fmt.Fprintf(c.stdio.Err, "%s: no devenv volumes to remove\n", c.prog)
 		return nil
 	}
-	if !*yes {
+	if !f.yes {
 		if !terminal.Is(c.stdio.In) {
 			return fmt.Errorf("removing %s needs confirmation: run it on a terminal, or add --yes", strings.Join(doomed, ", "))
 		}

@@ -3,13 +3,13 @@ package applets
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
 
+	"devenv/completions"
 	"devenv/internal/environment"
 	"devenv/internal/project"
 	"devenv/internal/worktree"
@@ -36,14 +36,23 @@ done by the host's git.
   rm   stops the worktree's environment and removes the worktree. It
        refuses while the worktree has uncommitted or untracked files,
        unless --force. The branch is kept.
-
-Flags:
-  --base REF    add: where a new branch starts (default: HEAD, where you stand)
-  --path DIR    add: where the worktree goes
-  --format F    ls: table (default) or json
-  --force       rm: remove it even with uncommitted or untracked files
 `,
-	run: runWorktree,
+	flags: declare[worktreeFlags],
+	run:   runWorktree,
+}
+
+// worktreeFlags are the flags of every subcommand; each takes its own.
+type worktreeFlags struct {
+	base, path, format string
+	force              bool
+}
+
+func (f *worktreeFlags) declare(s *flagSet) {
+	f.format = "table"
+	s.String(&f.base, "base", "REF", "add: where a new branch starts (default: HEAD, where you stand)", completions.Branches())
+	s.String(&f.path, "path", "DIR", "add: where the worktree goes", completions.Directories())
+	s.String(&f.format, "format", "F", "ls: table (default) or json", completions.OneOf("table", "json"))
+	s.Bool(&f.force, "force", "rm: remove it even with uncommitted or untracked files")
 }
 
 func runWorktree(ctx context.Context, c *call) error {
@@ -59,16 +68,16 @@ func runWorktree(ctx context.Context, c *call) error {
 	case "rm":
 		return worktreeRm(ctx, c, args)
 	case "-h", "-help", "--help":
-		return c.parseFlags(newFlagSet(c), c.args)
+		var f worktreeFlags
+		return c.parseFlags(c.flags(&f), c.args)
 	}
 	return usageErrorf("unknown subcommand %q: want add, ls or rm", sub)
 }
 
 func worktreeAdd(ctx context.Context, c *call, args []string) error {
 	args, cmd := splitAtDashes(args)
-	fs := newFlagSet(c)
-	base := fs.String("base", "", "")
-	dir := fs.String("path", "", "")
+	var f worktreeFlags
+	fs := c.flagsFor(&f, "base", "path")
 	pos, err := parseInterleaved(c, fs, args)
 	if err != nil {
 		return err
@@ -104,12 +113,12 @@ func worktreeAdd(ctx context.Context, c *call, args []string) error {
 	}
 	from := ""
 	switch {
-	case exists && *base != "":
+	case exists && f.base != "":
 		return fmt.Errorf("branch %s exists already, and --base is only for a new branch: leave --base out", branch)
 	case exists: // checked out as it is
-	case *base != "":
-		if from, err = repo.Commit(ctx, *base); err != nil {
-			return fmt.Errorf("--base %s names no commit of this repository: give a branch, tag or commit", *base)
+	case f.base != "":
+		if from, err = repo.Commit(ctx, f.base); err != nil {
+			return fmt.Errorf("--base %s names no commit of this repository: give a branch, tag or commit", f.base)
 		}
 	default:
 		if from, err = repo.Commit(ctx, "HEAD"); err != nil {
@@ -117,8 +126,8 @@ func worktreeAdd(ctx context.Context, c *call, args []string) error {
 		}
 	}
 	path := repo.DefaultPath(branch)
-	if *dir != "" {
-		if path, err = filepath.Abs(*dir); err != nil {
+	if f.path != "" {
+		if path, err = filepath.Abs(f.path); err != nil {
 			return err
 		}
 	}
@@ -138,7 +147,7 @@ func worktreeAdd(ctx context.Context, c *call, args []string) error {
 	if tty {
 		session = environment.LoginShell
 	}
-	code, err := environment.Session(ctx, eng, t, session, tty, environment.Getenv(c.env), environment.Stdio(c.stdio))
+	code, err := environment.Session(ctx, eng, t, session, tty, c.env, c.stdio)
 	if err != nil {
 		return err
 	}
@@ -154,8 +163,8 @@ type worktreeEntry struct {
 }
 
 func worktreeLs(ctx context.Context, c *call, args []string) error {
-	fs := newFlagSet(c)
-	format := fs.String("format", "table", "")
+	var f worktreeFlags
+	fs := c.flagsFor(&f, "format")
 	pos, err := parseInterleaved(c, fs, args)
 	if err != nil {
 		return err
@@ -163,8 +172,8 @@ func worktreeLs(ctx context.Context, c *call, args []string) error {
 	if len(pos) > 0 {
 		return usageErrorf("unexpected argument %q", pos[0])
 	}
-	if *format != "table" && *format != "json" {
-		return usageErrorf("unknown format %q: use table or json", *format)
+	if f.format != "table" && f.format != "json" {
+		return usageErrorf("unknown format %q: use table or json", f.format)
 	}
 	repo, err := findRepo(ctx)
 	if err != nil {
@@ -202,7 +211,7 @@ func worktreeLs(ctx context.Context, c *call, args []string) error {
 		}
 		entries = append(entries, e)
 	}
-	if *format == "json" {
+	if f.format == "json" {
 		enc := json.NewEncoder(c.stdio.Out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(entries)
@@ -216,8 +225,8 @@ func worktreeLs(ctx context.Context, c *call, args []string) error {
 }
 
 func worktreeRm(ctx context.Context, c *call, args []string) error {
-	fs := newFlagSet(c)
-	force := fs.Bool("force", false, "")
+	var f worktreeFlags
+	fs := c.flagsFor(&f, "force")
 	pos, err := parseInterleaved(c, fs, args)
 	if err != nil {
 		return err
@@ -243,7 +252,7 @@ func worktreeRm(ctx context.Context, c *call, args []string) error {
 	if w.Main {
 		return fmt.Errorf("%s is the repository's main checkout: devenv worktree rm removes linked worktrees only", w.Path)
 	}
-	if !*force && !w.Prunable {
+	if !f.force && !w.Prunable {
 		dirty, err := repo.Dirty(ctx, w.Path)
 		if err != nil {
 			return err
@@ -270,7 +279,7 @@ func worktreeRm(ctx context.Context, c *call, args []string) error {
 			fmt.Fprintf(c.stdio.Err, "%s: stopped %s\n", c.prog, result.Name)
 		}
 	}
-	if err := repo.Remove(ctx, w.Path, *force); err != nil {
+	if err := repo.Remove(ctx, w.Path, f.force); err != nil {
 		return err
 	}
 	kept := ""
@@ -313,7 +322,7 @@ func findRepo(ctx context.Context) (worktree.Repo, error) {
 
 // parseInterleaved parses flags wherever they stand among the positional
 // arguments, which it returns in order.
-func parseInterleaved(c *call, fs *flag.FlagSet, args []string) ([]string, error) {
+func parseInterleaved(c *call, fs *flagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := c.parseFlags(fs, args); err != nil {

@@ -10,7 +10,6 @@ package completions
 
 import (
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -37,8 +36,14 @@ type Command struct {
 
 // App is an applet as the dispatcher knows it.
 type App struct {
-	Name  string // "stop"; project.Program for the default applet
-	Usage string // its --help text, whose Flags section lists its flags
+	Name  string    // "stop"; project.Program for the default applet
+	Flags []AppFlag // as the applet declares them, in the order of its --help
+}
+
+// AppFlag is a flag as its applet declares it.
+type AppFlag struct {
+	Name   string // without dashes
+	Values Values // how its value completes; the zero Values for a boolean flag
 }
 
 // Tree is every command devenv completes.
@@ -59,17 +64,20 @@ func New(apps []App, src Sources) *Tree {
 			offered = append(offered, a.Name)
 		}
 	}
-	t := &Tree{commands: specs(src, offered), offered: offered}
+	t := &Tree{commands: map[string]Command{}, offered: offered}
+	for name, args := range arguments(src, offered) {
+		t.commands[name] = Command{Args: args}
+	}
 	for _, a := range apps {
 		name := a.Name
 		if name == project.Program {
 			name = ""
 		}
-		spec := t.commands[name]
-		if flags, ok := usageFlags(a.Usage); ok {
-			spec.Flags = mergeFlags(flags, spec.Flags)
+		cmd := t.commands[name]
+		for _, f := range a.Flags {
+			cmd.Flags = append(cmd.Flags, Flag{Name: f.Name, Value: f.Values.predictor(src)})
 		}
-		t.commands[name] = spec
+		t.commands[name] = cmd
 	}
 	return t
 }
@@ -257,46 +265,3 @@ func (p *parent) SubCmdGet(name string) complete.Completer {
 func (p *parent) FlagList() []string                { return nil }
 func (p *parent) FlagGet(string) complete.Predictor { return nil }
 func (p *parent) ArgsGet() complete.Predictor       { return nil }
-
-// usageFlag matches a flag line of a usage text's Flags section:
-// "  --stage base|devenv  build …", "  -q          print names only".
-var usageFlag = regexp.MustCompile(`^\s+--?([A-Za-z][\w-]*)(?:[ =]([^\s]+))?(?:\s{2,}|$)`)
-
-// usageFlags reads the flags an applet documents; ok is false when its usage
-// has no Flags section.
-func usageFlags(usage string) (flags []Flag, ok bool) {
-	_, section, ok := strings.Cut(usage, "\nFlags:\n")
-	if !ok {
-		return nil, false
-	}
-	for _, text := range strings.Split(section, "\n") {
-		m := usageFlag.FindStringSubmatch(text)
-		if m == nil {
-			continue
-		}
-		f := Flag{Name: m[1]}
-		if value := m[2]; value != "" {
-			f.Value = predict.Something
-			if strings.Contains(value, "|") && strings.ToLower(value) == value {
-				f.Value = predict.Set(strings.Split(value, "|"))
-			}
-		}
-		flags = append(flags, f)
-	}
-	return flags, true
-}
-
-// mergeFlags keeps the documented flags, with the spec's predictor for those
-// the spec knows.
-func mergeFlags(documented, spec []Flag) []Flag {
-	out := make([]Flag, 0, len(documented))
-	for _, f := range documented {
-		for _, s := range spec {
-			if s.Name == f.Name && (s.Value != nil) == (f.Value != nil) {
-				f.Value = s.Value
-			}
-		}
-		out = append(out, f)
-	}
-	return out
-}

@@ -11,18 +11,27 @@ import (
 	"devenv/internal/project"
 )
 
-// apps stand in for the applet table: usage texts shaped like the real ones.
-var apps = []App{
-	{Name: project.Program, Usage: "Usage: devenv [--port N] [--name NAME] [PATH]\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
-	{Name: "exec", Usage: "Usage: devenv exec\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
-	{Name: "ssh", Usage: "Usage: devenv ssh\n\nFlags:\n  --port N     publish SSH\n  --name NAME  container name\n"},
-	{Name: "list", Usage: "Usage: devenv list\n\nFlags:\n  --format F  table (default) or json\n  -q          print names only\n"},
-	{Name: "stop", Usage: "Usage: devenv stop\n\nFlags:\n  --all        stop every running devenv environment\n  --name NAME  stop the environment started with --name NAME\n"},
-	{Name: "build", Usage: "Usage: devenv build\n\nFlags:\n  --stage base|devenv  build\n  --tool NAME          one tool\n  --tools a,b,c        these tools\n  --no-cache           no cache\n  -v                   verbose\n"},
-	{Name: "new", Usage: "Usage: devenv new\n\nFlags:\n  --template NAME  the template\n  --force          replace\n"},
-	{Name: "init", Usage: "Usage: devenv init\n\nFlags:\n  --prompt  also the prompt\n"},
-	{Name: "help", Usage: "Usage: devenv help [COMMAND]\n"},
-}
+// apps stand in for the applet table: flags shaped like the real ones.
+var (
+	startFlags = []AppFlag{{"port", AnyWord()}, {"name", AnyWord()}}
+	apps       = []App{
+		{Name: project.Program, Flags: startFlags},
+		{Name: "exec", Flags: startFlags},
+		{Name: "ssh", Flags: startFlags},
+		{Name: "list", Flags: []AppFlag{{"format", OneOf("table", "json")}, {"q", Values{}}}},
+		{Name: "stop", Flags: []AppFlag{{"all", Values{}}, {"name", Environments()}}},
+		{Name: "build", Flags: []AppFlag{
+			{"stage", OneOf("base", "devenv")},
+			{"tool", Tools()},
+			{"tools", ToolList()},
+			{"no-cache", Values{}},
+			{"v", Values{}},
+		}},
+		{Name: "new", Flags: []AppFlag{{"template", Templates()}, {"force", Values{}}}},
+		{Name: "init", Flags: []AppFlag{{"prompt", Values{}}}},
+		{Name: "help"},
+	}
+)
 
 var commands = []string{"exec", "ssh", "list", "stop", "build", "new", "init", "help"}
 
@@ -100,24 +109,10 @@ func TestValues(t *testing.T) {
 	check(t, tree, "devenv init ", "--prompt", "-h", "bash", "zsh", "fish")
 }
 
-func TestUsageFlags(t *testing.T) {
-	flags, ok := usageFlags(apps[5].Usage)
-	if !ok {
-		t.Fatal("no Flags section found")
-	}
-	var got []string
-	for _, f := range flags {
-		got = append(got, f.Name+map[bool]string{true: "=", false: ""}[f.Value != nil])
-	}
-	if want := "stage= tool= tools= no-cache v"; strings.Join(got, " ") != want {
-		t.Errorf("flags %q, want %q", strings.Join(got, " "), want)
-	}
-	if _, ok := usageFlags("Usage: devenv help [COMMAND]\n"); ok {
-		t.Error("a usage without a Flags section has flags")
-	}
-}
 func TestWorktree(t *testing.T) {
-	tree := New(append(apps, App{Name: "worktree", Usage: "Usage: devenv worktree add BRANCH\n\nFlags:\n  --base REF    where\n  --path DIR    where\n  --format F    ls\n  --force       rm\n"}), Sources{
+	tree := New(append(apps, App{Name: "worktree", Flags: []AppFlag{
+		{"base", Branches()}, {"path", Directories()}, {"format", OneOf("table", "json")}, {"force", Values{}},
+	}}), Sources{
 		Branches: func() []string { return []string{"main", "feature/x"} },
 	})
 	flags := []string{"--base", "--force", "--format", "--path", "-h"}

@@ -185,9 +185,6 @@ func Open(stateDir string, uid, gid int) Store {
 	return Store{dir: filepath.Join(stateDir, "agents"), uid: uid, gid: gid}
 }
 
-// Dir is the store's directory.
-func (s Store) Dir() string { return s.dir }
-
 // Home is the directory of tool's home: the shared one when env is "",
 // else environment env's own.
 func (s Store) Home(tool Tool, env string) string {

@@ -144,9 +144,6 @@ func (c *Client) Host() string { return c.endpoint.Host }
 // Endpoint is the engine in use and how it was chosen.
 func (c *Client) Endpoint() Endpoint { return c.endpoint }
 
-// APIVersion is the negotiated Engine API version.
-func (c *Client) APIVersion() string { return c.api.ClientVersion() }
-
 func (c *Client) unreachable(err error) error {
 	e := &UnreachableError{Endpoint: c.endpoint, Reason: "no answer", Fix: "start Docker, or set DOCKER_HOST to a running engine"}
 	if c.endpoint.Context != "" {

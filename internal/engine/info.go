@@ -27,7 +27,7 @@ func (c *Client) Info(ctx context.Context) (EngineInfo, error) {
 	if err != nil {
 		return EngineInfo{}, fmt.Errorf("engine version: %w", c.wrap(err))
 	}
-	info := EngineInfo{Product: "Docker Engine", Version: v.Version, APIVersion: v.APIVersion, ClientAPI: c.APIVersion()}
+	info := EngineInfo{Product: "Docker Engine", Version: v.Version, APIVersion: v.APIVersion, ClientAPI: c.api.ClientVersion()}
 	for _, comp := range v.Components {
 		if strings.HasPrefix(comp.Name, "Podman") {
 			info.Product = comp.Name

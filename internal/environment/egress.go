@@ -39,7 +39,7 @@ func confine(spec *engine.ContainerSpec, opts Options) {
 // prepareNetwork makes what a confined environment is created on: the
 // gateway's image and the internal network.
 func prepareNetwork(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, opts Options) error {
-	if err := egress.EnsureImage(ctx, eng, opts.Warnings); err != nil {
+	if err := egress.EnsureImage(ctx, eng, opts.Notes); err != nil {
 		return err
 	}
 	return eng.EnsureNetwork(ctx, engine.NetworkSpec{

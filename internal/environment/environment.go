@@ -24,20 +24,17 @@ import (
 // ProjectLabel carries <parent>/<basename> of the project an environment is for.
 const ProjectLabel = engine.ProjectLabel
 
-// Getenv looks up the caller's environment variables.
-type Getenv func(string) string
-
 // Options are the start flags shared by `devenv` and `devenv exec`.
 type Options struct {
-	Name     string // --name: container name instead of the derived one
-	Port     string // --port, as given; "" when absent
-	Env      Getenv
-	Warnings io.Writer // where notes such as "SSH: 127.0.0.1:PORT" go
+	Name  string              // --name: container name instead of the derived one
+	Port  string              // --port, as given; "" when absent
+	Env   func(string) string // the caller's environment variables
+	Notes io.Writer           // what the user is told on the way: warnings, and "SSH: 127.0.0.1:PORT" after a start
 	// SettingFlags are settings given as flags (key → text, e.g. "cpus"
 	// from --cpus); they win over variables and files.
 	SettingFlags map[string]string
 	// PrepareImage makes sure the image a new environment needs exists,
-	// building it when it can; nil only checks that it exists.
+	// building it when it can (images.Builder.Prepare). Required.
 	PrepareImage func(ctx context.Context, image, dir string) error
 	// ForwardSSHAgent is --ssh-agent; settings' forward_ssh_agent does it too.
 	ForwardSSHAgent bool
@@ -177,12 +174,12 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	}
 	if ok {
 		if opts.Port != "" {
-			fmt.Fprintf(opts.Warnings, "devenv: --port %s ignored: %s already runs with SSH on %s\n",
+			fmt.Fprintf(opts.Notes, "devenv: --port %s ignored: %s already runs with SSH on %s\n",
 				opts.Port, target.Container.Name, orNone(target.Container.SSHAddress()))
 		}
 		warnSettingFlags(opts, target.Container.Name)
 		if opts.ForwardSSHAgent && !ForwardsSSHAgent(target.Container) {
-			fmt.Fprintf(opts.Warnings, "devenv: --ssh-agent ignored: %s already runs without the SSH agent; `devenv stop %s` and start it again with --ssh-agent\n",
+			fmt.Fprintf(opts.Notes, "devenv: --ssh-agent ignored: %s already runs without the SSH agent; `devenv stop %s` and start it again with --ssh-agent\n",
 				target.Container.Name, target.Container.Name)
 		}
 		return target, nil
@@ -201,11 +198,7 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 	if err != nil {
 		return Target{}, err
 	}
-	prepare := opts.PrepareImage
-	if prepare == nil {
-		prepare = func(ctx context.Context, image, dir string) error { return checkImage(ctx, eng, image, dir) }
-	}
-	if err := prepare(ctx, spec.Image, dir); err != nil {
+	if err := opts.PrepareImage(ctx, spec.Image, dir); err != nil {
 		return Target{}, err
 	}
 	created, err := ensureVolumes(ctx, eng, spec.Name, dir)
@@ -242,7 +235,7 @@ func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, d
 		case errors.Is(err, engine.ErrNotFound):
 			c, err := create(ctx, eng, spec, published, opts)
 			if err == nil {
-				fmt.Fprintf(opts.Warnings, "SSH: %s\n", orNone(c.SSHAddress()))
+				fmt.Fprintf(opts.Notes, "SSH: %s\n", orNone(c.SSHAddress()))
 				t, _, err := targetFor(c, dir)
 				return t, err
 			}
@@ -269,7 +262,7 @@ func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, d
 			if err := eng.Remove(ctx, c.ID); err != nil {
 				return Target{}, err
 			}
-			fmt.Fprintf(opts.Warnings, "devenv: removed %s, which an interrupted start had left %s\n", c.Name, c.State)
+			fmt.Fprintf(opts.Notes, "devenv: removed %s, which an interrupted start had left %s\n", c.Name, c.State)
 			continue
 		}
 		if time.Now().After(deadline) {
@@ -365,7 +358,7 @@ func containerSpec(dir string, opts Options, set settings.Settings) (engine.Cont
 	// Sessions can tell where they are; writeSessionEnv hands these on to
 	// SSH sessions and login shells.
 	env := []string{"DEVENV_NAME=" + name, "DEVENV_PROJECT=" + id.Label}
-	gitMounts, gitEnv := gitInside(dir, id.Workspace, opts.Warnings)
+	gitMounts, gitEnv := gitInside(dir, id.Workspace, opts.Notes)
 	mounts = append(mounts, gitMounts...)
 	env = append(env, gitEnv...)
 	agentMounts, agentHomeEnv, err := agentHomes(name, opts, set)
@@ -452,18 +445,6 @@ func imageFor(dir string, id project.Identity, setting string) string {
 		return setting
 	}
 	return project.DefaultImage
-}
-
-func checkImage(ctx context.Context, eng *engine.Client, image, dir string) error {
-	ok, err := eng.ImageExists(ctx, image)
-	if err != nil || ok {
-		return err
-	}
-	fix := "build it with `devenv build`"
-	if project.IsProjectImage(image) {
-		fix = fmt.Sprintf("build it with `devenv build --project %s`", dir)
-	}
-	return &ImageMissingError{Image: image, Fix: fix}
 }
 
 // WorkspacePath is the host path of the project an environment serves.

@@ -29,13 +29,6 @@ func (e *CollisionError) Error() string {
 		e.Name, e.RunningPath, e.RequestedPath)
 }
 
-// ImageMissingError: the image an environment needs is not on the engine.
-type ImageMissingError struct{ Image, Fix string }
-
-func (e *ImageMissingError) Error() string {
-	return fmt.Sprintf("image %s is missing: %s", e.Image, e.Fix)
-}
-
 // PortError: an explicit SSH port that is invalid or taken.
 type PortError struct {
 	Source string // "--port" or "DEVENV_SSH_PORT"

@@ -12,7 +12,7 @@ import (
 const FaultVariable = "DEVENV_TEST_DIE_AT"
 
 // faultPoint dies here when the fault scenarios ask for it.
-func faultPoint(getenv Getenv, point string) {
+func faultPoint(getenv func(string) string, point string) {
 	if getenv(FaultVariable) == point {
 		syscall.Kill(os.Getpid(), syscall.SIGKILL)
 		select {} // SIGKILL is not delivered synchronously; never go on

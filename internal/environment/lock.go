@@ -34,7 +34,7 @@ import (
 
 // lockName takes the start lock for the environment called name, waiting
 // while another devenv holds it. Release it by calling the returned func.
-func lockName(ctx context.Context, getenv Getenv, name string) (func(), error) {
+func lockName(ctx context.Context, getenv func(string) string, name string) (func(), error) {
 	state, err := statedir.Dir(getenv)
 	if err != nil {
 		return nil, err

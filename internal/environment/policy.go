@@ -20,7 +20,7 @@ const (
 )
 
 // AgentStore is the agent homes of the user whose environment getenv is.
-func AgentStore(getenv Getenv) (agents.Store, error) {
+func AgentStore(getenv func(string) string) (agents.Store, error) {
 	state, err := statedir.Dir(getenv)
 	if err != nil {
 		return agents.Store{}, err
@@ -66,12 +66,12 @@ func sshAgent(opts Options, set settings.Settings) ([]engine.Mount, []string) {
 	}
 	sock := opts.Env("SSH_AUTH_SOCK")
 	if sock == "" {
-		fmt.Fprintln(opts.Warnings, "devenv: warning: SSH agent forwarding asked for, but SSH_AUTH_SOCK is not set")
+		fmt.Fprintln(opts.Notes, "devenv: warning: SSH agent forwarding asked for, but SSH_AUTH_SOCK is not set")
 		return nil, nil
 	}
 	info, err := os.Stat(sock)
 	if err != nil || info.Mode()&os.ModeSocket == 0 {
-		fmt.Fprintf(opts.Warnings, "devenv: warning: SSH agent forwarding asked for, but SSH_AUTH_SOCK=%s is not a socket\n", sock)
+		fmt.Fprintf(opts.Notes, "devenv: warning: SSH agent forwarding asked for, but SSH_AUTH_SOCK=%s is not a socket\n", sock)
 		return nil, nil
 	}
 	return []engine.Mount{{Source: sock, Target: SSHAgentSocket}}, []string{"SSH_AUTH_SOCK=" + SSHAgentSocket}
@@ -144,7 +144,7 @@ func (e *ProjectRefusedError) Error() string {
 // checkProjectDir refuses /, the home directory and any directory holding
 // devenv's own state or configuration (its SSH key, the agents' logins):
 // mounted read-write, they would hand an environment all of it.
-func checkProjectDir(dir string, getenv Getenv) error {
+func checkProjectDir(dir string, getenv func(string) string) error {
 	if dir == "/" {
 		return &ProjectRefusedError{Dir: dir, Reason: "it is the root directory"}
 	}

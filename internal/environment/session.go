@@ -27,7 +27,7 @@ var LoginShell = []string{"/bin/sh", "-c",
 // puts the local terminal in raw mode (restored on every path) and follows
 // its size; otherwise stdout and stderr stay separate, and a headless
 // command (not interactive) reads stdin only when it is not a terminal.
-func Session(ctx context.Context, eng *engine.Client, t Target, cmd []string, interactive bool, getenv Getenv, stdio Stdio) (int, error) {
+func Session(ctx context.Context, eng *engine.Client, t Target, cmd []string, interactive bool, getenv func(string) string, stdio Stdio) (int, error) {
 	tty := interactive && terminal.Is(stdio.In) && terminal.Is(stdio.Out)
 	spec := engine.ExecSpec{
 		Cmd:     cmd,
@@ -97,7 +97,7 @@ const commandCheck = `command -v -- "$1" >/dev/null 2>&1 || exit 127; exec "$@"`
 // Docker 20.10 writes the runtime's text on stdout and says 126, Docker 28
 // says 127, Podman has its own words. The check is a shell that execs the
 // command, so the command keeps its PID, argv, stdin and signals.
-func Command(ctx context.Context, eng *engine.Client, t Target, argv []string, getenv Getenv, stdio Stdio) (int, error) {
+func Command(ctx context.Context, eng *engine.Client, t Target, argv []string, getenv func(string) string, stdio Stdio) (int, error) {
 	wrapped := append([]string{"/bin/sh", "-c", commandCheck, "devenv-exec"}, argv...)
 	code, err := Session(ctx, eng, t, wrapped, false, getenv, stdio)
 	if err != nil || code != 127 {

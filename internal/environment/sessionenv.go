@@ -78,7 +78,7 @@ func sessionEnvFiles(vars map[string]string) (shell, pam string) {
 
 // writeSessionEnv writes the session environment of the environment called
 // name under devenv's state directory and returns its read-only mounts.
-func writeSessionEnv(getenv Getenv, name string, vars map[string]string) ([]engine.Mount, error) {
+func writeSessionEnv(getenv func(string) string, name string, vars map[string]string) ([]engine.Mount, error) {
 	state, err := statedir.Dir(getenv)
 	if err != nil {
 		return nil, err

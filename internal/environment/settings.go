@@ -16,7 +16,7 @@ func startSettings(dir string, opts Options) (settings.Settings, error) {
 		return settings.Settings{}, err
 	}
 	for _, w := range res.Ignored {
-		fmt.Fprintf(opts.Warnings, "devenv: %s\n", w.Warning)
+		fmt.Fprintf(opts.Notes, "devenv: %s\n", w.Warning)
 	}
 	return res.Settings, nil
 }
@@ -29,7 +29,7 @@ func warnSettingFlags(opts Options, name string) {
 	}
 	sort.Strings(keys)
 	for _, key := range keys {
-		fmt.Fprintf(opts.Warnings, "devenv: --%s ignored: %s already runs; stop it to start with new settings\n", key, name)
+		fmt.Fprintf(opts.Notes, "devenv: --%s ignored: %s already runs; stop it to start with new settings\n", key, name)
 	}
 }
 
@@ -56,7 +56,7 @@ func applySettings(spec *engine.ContainerSpec, s settings.Settings) {
 // settings than its project has now; an environment started before devenv
 // recorded settings is never stale by this measure, and unreadable settings
 // count as changed.
-func SettingsStale(c engine.Container, getenv Getenv) bool {
+func SettingsStale(c engine.Container, getenv func(string) string) bool {
 	started, ok := c.Labels[settings.HashLabel]
 	if !ok {
 		return false

@@ -54,7 +54,7 @@ func sshBind(opts Options) (string, error) {
 		return "", fmt.Errorf("invalid DEVENV_SSH_BIND %q: use an IP address of this host, such as 127.0.0.1 (the default)", value)
 	}
 	if !ip.IsLoopback() {
-		fmt.Fprintf(opts.Warnings, "devenv: warning: DEVENV_SSH_BIND=%s publishes SSH beyond this machine: whoever reaches that address may try to log in (public keys only)\n", value)
+		fmt.Fprintf(opts.Notes, "devenv: warning: DEVENV_SSH_BIND=%s publishes SSH beyond this machine: whoever reaches that address may try to log in (public keys only)\n", value)
 	}
 	return value, nil
 }

@@ -122,13 +122,6 @@ func (b Builder) EnsureProject(ctx context.Context, dir, ref string) error {
 	return Build(ctx, b.Engine, plan, b.Options)
 }
 
-// Current reports whether the image a container runs is still what ref
-// names; a rebuilt image makes the container stale.
-func Current(ctx context.Context, eng *engine.Client, containerImageID, ref string) bool {
-	id, err := eng.ImageID(ctx, ref)
-	return err != nil || id == containerImageID
-}
-
 // Prepare makes sure the image a new environment for dir needs exists: a
 // project image is built when missing and rebuilt when its inputs changed,
 // devenv's own images are built when missing, and any other image (named by

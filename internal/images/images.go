@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -139,7 +140,10 @@ func BasePlan(context fs.FS) (Plan, error) {
 	}
 	uid, gid := UserIDs()
 	args := map[string]string{"USER_UID": strconv.Itoa(uid), "USER_GID": strconv.Itoa(gid)}
-	files := hostCACertificates(HostCADir)
+	files, err := hostCACertificates(HostCADir)
+	if err != nil {
+		return Plan{}, err
+	}
 	var contents [][]byte
 	for _, name := range sortedKeys(files) {
 		contents = append(contents, append([]byte(name+"\x00"), files[name]...))
@@ -154,18 +158,30 @@ const HostCADir = "/usr/local/share/ca-certificates"
 // its context; Dockerfile.base copies it whether or not it holds any.
 const CAContextDir = "ca-certificates"
 
-func hostCACertificates(dir string) map[string][]byte {
+// hostCACertificates reads the .crt files under dir, none when there is no
+// dir. One that cannot be read is an error: the base image would lack it.
+func hostCACertificates(dir string) (map[string][]byte, error) {
 	files := map[string][]byte{}
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".crt") {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case p == dir && errors.Is(err, fs.ErrNotExist):
+			return filepath.SkipAll
+		case err != nil:
+			return err
+		case d.IsDir() || !strings.HasSuffix(p, ".crt"):
 			return nil
 		}
-		if data, err := os.ReadFile(p); err == nil {
-			files[CAContextDir+"/"+strings.ReplaceAll(strings.TrimPrefix(p, dir+"/"), "/", "-")] = data
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
 		}
+		files[CAContextDir+"/"+strings.ReplaceAll(strings.TrimPrefix(p, dir+"/"), "/", "-")] = data
 		return nil
 	})
-	return files
+	if err != nil {
+		return nil, fmt.Errorf("read the host's CA certificates for the base image: %w: make it readable, or remove it", err)
+	}
+	return files, nil
 }
 
 func sortedKeys(m map[string][]byte) []string {

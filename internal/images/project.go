@@ -24,7 +24,8 @@ import (
 // and every file its COPY and ADD instructions take from the context. A
 // source that resolves outside the project (.., an absolute path, a symlink
 // leading out) is refused before anything is read: the project's files are
-// untrusted, and hashing must never wander over the host.
+// untrusted, and hashing must never wander over the host. A file that
+// cannot be read is an error, since the hash would not see it change.
 func ProjectPlan(dir, repo string) (Plan, error) {
 	dockerfile, err := os.ReadFile(filepath.Join(dir, project.Dockerfile))
 	if err != nil {
@@ -55,22 +56,26 @@ func ProjectPlan(dir, repo string) (Plan, error) {
 		for _, m := range matches {
 			err := filepath.WalkDir(m, func(p string, d fs.DirEntry, err error) error {
 				rel, _ := filepath.Rel(root, p)
-				if err != nil || ignore.match(filepath.ToSlash(rel)) {
+				if ignore.match(filepath.ToSlash(rel)) {
 					if d != nil && d.IsDir() {
 						return filepath.SkipDir
 					}
 					return nil
 				}
+				if err != nil {
+					return err
+				}
 				if d.Type().IsRegular() {
 					digest, err := fileDigest(p)
-					if err == nil {
-						files = append(files, []byte(filepath.ToSlash(rel)+"\x00"+digest))
+					if err != nil {
+						return err
 					}
+					files = append(files, []byte(filepath.ToSlash(rel)+"\x00"+digest))
 				}
 				return nil
 			})
 			if err != nil {
-				return Plan{}, err
+				return Plan{}, fmt.Errorf("read what the project's Dockerfile copies: %w: make it readable, or list it in .dockerignore", err)
 			}
 		}
 	}

@@ -29,16 +29,6 @@ type Store interface {
 // File is the user settings file.
 type File struct{ Path string }
 
-// UserFile is $XDG_CONFIG_HOME/devenv/config.toml, else
-// ~/.config/devenv/config.toml.
-func UserFile(getenv func(string) string) File {
-	dir := getenv("XDG_CONFIG_HOME")
-	if dir == "" {
-		dir = filepath.Join(getenv("HOME"), ".config")
-	}
-	return File{Path: filepath.Join(dir, "devenv", "config.toml")}
-}
-
 var (
 	tableHeader = regexp.MustCompile(`^\s*\[([^\]]*)\]\s*(#.*)?$`)
 	versionsKey = regexp.MustCompile(`^\s*versions\s*=\s*(.*)$`)
