@@ -77,6 +77,7 @@ func runScripts(t *testing.T, dir string, d *docker, files ...string) {
 type docker struct {
 	reachable bool
 	eng       *engine.Client
+	podman    bool   // the engine is Podman's Docker-compatible API
 	image     string // the test image (testimage.Ensure)
 	// dockerdArgv is the engine's command line while a scenario has it
 	// stopped (whole-engine scenarios run one at a time).
@@ -95,7 +96,7 @@ func dockerState(t *testing.T) *docker {
 		dockerShared = &docker{}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		eng, err := engine.Connect(ctx)
+		eng, err := engine.Connect(ctx, engine.Options{})
 		if err != nil {
 			if os.Getenv("DEVENV_TEST_DOCKER") != "" {
 				dockerShared.eng = nil
@@ -109,6 +110,9 @@ func dockerState(t *testing.T) *docker {
 		}
 		dockerShared.image = image
 		dockerShared.reachable, dockerShared.eng = true, eng
+		if info, err := eng.Info(ctx); err == nil {
+			dockerShared.podman = info.Podman()
+		}
 	})
 	if !dockerShared.reachable && os.Getenv("DEVENV_TEST_DOCKER") != "" {
 		t.Fatal("DEVENV_TEST_DOCKER is set but no Docker engine answers: start dockerd or fix DOCKER_HOST")
@@ -124,9 +128,27 @@ func (d *docker) condition(cond string) (bool, error) {
 		// Stopping the engine ends every container on it: only where the
 		// run says nothing else uses it, as .ci/run does in CI.
 		return d.reachable && os.Getenv("DEVENV_TEST_DOCKERD_RESTART") == "1", nil
+	case "podman":
+		return d.reachable && d.podman, nil
+	case "docker-current":
+		// shared/engines/docker-current, today's Docker beside the
+		// machine's: it runs with --iptables=false, so the host's FORWARD
+		// DROP stops traffic on the networks it creates itself.
+		return d.reachable && d.eng.Host() == "unix:///run/docker-current.sock", nil
+	case "ssh-engine":
+		// An ssh:// engine through a local sshd needs the server, a user of
+		// its own for the client (ssh reads ~/.ssh from the passwd entry;
+		// .ci/prepare makes it) and an engine on a Unix socket to relay.
+		_, errSSHD := os.Stat("/usr/sbin/sshd")
+		_, errUser := os.Stat(sshClientHome)
+		return d.reachable && errSSHD == nil && errUser == nil && strings.HasPrefix(d.eng.Host(), "unix://"), nil
 	}
 	return false, &unknownCondition{cond}
 }
+
+// sshClientHome is the home of the user the ssh:// engine scenario runs
+// devenv as, so that ssh reads the scenario's ~/.ssh, not root's.
+const sshClientHome = "/home/devenv-sshclient"
 
 type unknownCondition struct{ name string }
 
@@ -152,6 +174,16 @@ func (d *docker) setup(env *testscript.Env) error {
 	}
 	if !d.reachable {
 		return nil
+	}
+	// The engine under test, however it was found, for scenarios that make
+	// contexts pointing at it; and its address when only the tests' own
+	// HOME would not lead there (a context of the user's).
+	env.Setenv("ENGINE_HOST", d.eng.Host())
+	if sock, ok := strings.CutPrefix(d.eng.Host(), "unix://"); ok {
+		env.Setenv("ENGINE_SOCKET", sock)
+	}
+	if os.Getenv("DOCKER_HOST") == "" && strings.HasPrefix(d.eng.Host(), "unix://") {
+		env.Setenv("DOCKER_HOST", d.eng.Host())
 	}
 	work := env.WorkDir
 	if real, err := filepath.EvalSymlinks(work); err == nil {

@@ -54,6 +54,8 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 		"imagelabel": d.cmdImageLabel,
 		"imageid":    d.cmdImageID,
 		"needreach":  cmdNeedReach,
+		// the engine scenarios', in eng_cmds_test.go
+		"tlsfront": d.cmdTLSFront,
 	}
 }
 
@@ -63,7 +65,8 @@ func scriptCommands(d *docker) map[string]func(ts *testscript.TestScript, neg bo
 //	interact [-size ROWSxCOLS] SESSION PROG [ARG...]
 //
 // Session lines: `send TEXT` (Go escapes: \n, \x04), `expect REGEXP` (waits up
-// to 30s for it in the output since the last match), `resize ROWS COLS`.
+// to 30s for it in the output since the last match), `timeout DURATION`
+// (the wait of the expects after it), `resize ROWS COLS`.
 // It fails when the program exits non-zero, printing "exit status N".
 func cmdInteract(ts *testscript.TestScript, neg bool, args []string) {
 	rows, cols, args := interactSize(ts, args)
@@ -120,6 +123,7 @@ type ptyTerminal struct {
 	screen bytes.Buffer
 	closed chan struct{} // the program's end is gone
 	cursor int           // where the next expect starts looking
+	wait   time.Duration // how long an expect waits; 0: 30s
 }
 
 // record keeps what the program writes to tty until its end closes.
@@ -157,6 +161,10 @@ func (t *ptyTerminal) play(ts *testscript.TestScript, line string) {
 		ts.Check(err)
 		_, err = t.tty.WriteString(text)
 		ts.Check(err)
+	case "timeout": // how long each later expect waits, for a slow step
+		var err error
+		t.wait, err = time.ParseDuration(arg)
+		ts.Check(err)
 	case "expect":
 		t.expect(ts, regexp.MustCompile(arg))
 	case "resize":
@@ -172,7 +180,11 @@ func (t *ptyTerminal) play(ts *testscript.TestScript, line string) {
 // expect waits up to 30s for re in what the program showed since the last
 // match; it fails at once when the program's end closes first.
 func (t *ptyTerminal) expect(ts *testscript.TestScript, re *regexp.Regexp) {
-	deadline := time.Now().Add(30 * time.Second)
+	wait := t.wait
+	if wait == 0 {
+		wait = 30 * time.Second
+	}
+	deadline := time.Now().Add(wait)
 	for {
 		seen := t.text()
 		if loc := re.FindStringIndex(seen[t.cursor:]); loc != nil {

@@ -31,6 +31,8 @@ type call struct {
 	stdio   Stdio
 	applets []applet // the table, for help; passed in to keep initialisation acyclic
 	buildFS fs.FS    // the embedded build context
+	// dockerContext is the global --context flag's value, "" when not given.
+	dockerContext string
 }
 
 type applet struct {
@@ -77,6 +79,7 @@ var table = []applet{
 	initApplet,
 	promptApplet,
 	installApplet,
+	doctorApplet,
 	versionApplet,
 	helpApplet,
 	channelApplet,
@@ -110,10 +113,14 @@ func Main(argv []string, env Getenv, stdio Stdio, buildContext fs.FS) int {
 	if env("COMP_LINE") != "" { // a shell asks for completions: see complete.go
 		return runCompletion(env, buildContext)
 	}
+	dockerContext, argv, err := cutGlobalFlags(argv)
+	if err != nil {
+		return report(err, project.Program, stdio.Err)
+	}
 	a, prog, args := dispatch(argv)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	err := a.run(ctx, &call{prog: prog, usage: a.usage, args: args, env: env, stdio: stdio, applets: table, buildFS: buildContext})
+	err = a.run(ctx, &call{prog: prog, usage: a.usage, args: args, env: env, stdio: stdio, applets: table, buildFS: buildContext, dockerContext: dockerContext})
 	return report(err, prog, stdio.Err)
 }
 

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"devenv/completions"
-	"devenv/internal/engine"
 	"devenv/internal/environment"
 	"devenv/internal/images"
 	"devenv/internal/project"
@@ -91,7 +90,7 @@ func runBuild(ctx context.Context, c *call) error {
 	if f.tag != "" {
 		plan.Repo = f.tag
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

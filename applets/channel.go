@@ -56,7 +56,7 @@ func runChannel(ctx context.Context, c *call) error {
 	if err != nil {
 		return fail(err)
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return fail(err)
 	}

@@ -82,7 +82,7 @@ func runConfig(ctx context.Context, c *call) error {
 	}
 	// Without an engine there is no running environment to join: the
 	// directory is the project.
-	if running, err := environment.RunningWithin(ctx, 3*time.Second); err == nil {
+	if running, err := environment.RunningWithin(ctx, c.engineOptions(), 3*time.Second); err == nil {
 		dir = environment.ProjectOf(running, dir)
 	}
 	res, err := settings.Load(settings.Request{Getenv: c.env, ProjectDir: dir})

@@ -56,7 +56,7 @@ func runEgress(ctx context.Context, c *call) error {
 	if f.format != "table" && f.format != "json" {
 		return usageErrorf("unknown format %q: use table or json", f.format)
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

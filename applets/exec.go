@@ -113,7 +113,7 @@ func (c *call) openTarget(ctx context.Context, target string, flags startFlags) 
 			return nil, environment.Target{}, err
 		}
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return nil, environment.Target{}, err
 	}

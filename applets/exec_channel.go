@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"devenv/internal/channel"
-	"devenv/internal/engine"
 	"devenv/internal/environment"
 	"devenv/internal/project"
 	"devenv/internal/sshkeys"
@@ -41,12 +40,13 @@ func execPath(env Getenv) (string, error) {
 // that connects at once: while a new environment's sshd starts, the engine
 // runs the command and the holder keeps trying in the background, for the
 // next one. When the channel is insisted on, it waits out sshd's start.
-func openChannel(stateDir, name, via string) bool {
+func (c *call) openChannel(stateDir, name, via string) bool {
 	patient := via == execChannel
 	if channel.Held(stateDir, name) {
 		return patient && channel.AwaitSocket(stateDir, name, channelDialWait)
 	}
-	opening, err := channel.Open(stateDir, name, []string{project.Program, channelApplet.name, name})
+	// The holder talks to this invocation's engine (--context included).
+	opening, err := channel.Open(stateDir, name, c.withContextFlag([]string{project.Program, channelApplet.name, name}))
 	if err != nil {
 		return false
 	}
@@ -105,7 +105,7 @@ func (c *call) channelExec(t environment.Target, cmd []string, via string, tty b
 	req.WorkDir, req.ContainerID = t.WorkDir, t.Container.ID
 	exit, err := c.runChannel(store.Dir(), name, req)
 	if errors.Is(err, channel.ErrUnavailable) {
-		if !openChannel(store.Dir(), name, via) {
+		if !c.openChannel(store.Dir(), name, via) {
 			return 0, false, nil
 		}
 		exit, err = c.runChannel(store.Dir(), name, req)
@@ -184,7 +184,7 @@ func (c *call) channelBroke(name string, err error) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if eng, cerr := engine.Connect(ctx); cerr == nil {
+	if eng, cerr := c.connect(ctx); cerr == nil {
 		defer eng.Close()
 		if stopped, werr := eng.WaitNotRunning(ctx, name, 2*time.Second); werr == nil && stopped {
 			return fmt.Errorf("%s stopped while this session was attached; `devenv .` starts a fresh one", name)

@@ -42,6 +42,7 @@ func runHelp(ctx context.Context, c *call) error {
 	b.WriteString(`
 Each command is also its own program: devenv-list is devenv list.
 Run 'devenv COMMAND --help' for a command's flags.
+'devenv --context NAME COMMAND' uses that docker CLI context's engine.
 `)
 	fmt.Fprint(c.stdio.Out, b.String())
 	return nil

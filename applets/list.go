@@ -90,7 +90,7 @@ func runList(ctx context.Context, c *call) error {
 	if f.format != "table" && f.format != "json" {
 		return usageErrorf("unknown format %q: use table or json", f.format)
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}
@@ -100,19 +100,22 @@ func runList(ctx context.Context, c *call) error {
 		return err
 	}
 	entries := make([]listEntry, 0, len(running))
+	staleness := environment.NewStaleness(eng)
 	for _, ct := range running {
 		path, _ := environment.WorkspacePath(ct)
 		image, status := ct.Image, ct.State
-		// The engine reports the image's ID instead of the reference the
-		// environment started from once that reference names a newer image.
 		if ref := ct.Labels[environment.ImageLabel]; ref != "" {
-			if ref != image {
+			stale, err := staleness.Stale(ctx, ct)
+			if err != nil {
+				return err
+			}
+			if stale {
 				status = "stale"
 			}
 			image = ref
 		}
 		switch {
-		case environment.Orphaned(ct):
+		case !eng.Endpoint().Remote() && environment.Orphaned(ct): // a remote engine's paths are not this host's
 			status = "orphaned"
 		case environment.SettingsStale(ct, c.env):
 			status = "stale"

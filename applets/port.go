@@ -53,7 +53,7 @@ func runPort(ctx context.Context, c *call) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func runPrompt(ctx context.Context, c *call) error {
 	before := shell.ParseState(f.state)
 	answer, after := shell.Answer{TTL: shell.Refresh}, before
 	if dir, err := workingDir(); err == nil {
-		answer, after = shell.Resolve(ctx, dir, before, time.Now(), f.refresh, runningWithin(engineTimeout(c.env, "DEVENV_PROMPT_TIMEOUT", promptTimeout)))
+		answer, after = shell.Resolve(ctx, dir, before, time.Now(), f.refresh, runningWithin(c.engineOptions(), engineTimeout(c.env, "DEVENV_PROMPT_TIMEOUT", promptTimeout)))
 	}
 	if sh.Name == "" {
 		if seg := answer.Segment(); seg != "" {

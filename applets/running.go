@@ -22,8 +22,8 @@ const completeTimeout = 300 * time.Millisecond
 // the engine does. Containers whose names break Docker's rule are left out:
 // a remote or hostile engine can answer anything, and these names end up
 // in a shell's prompt and on its command line.
-func running(ctx context.Context, timeout time.Duration) ([]engine.Container, error) {
-	all, err := environment.RunningWithin(ctx, timeout)
+func running(ctx context.Context, o engine.Options, timeout time.Duration) ([]engine.Container, error) {
+	all, err := environment.RunningWithin(ctx, o, timeout)
 	return properlyNamed(all), err
 }
 
@@ -38,9 +38,9 @@ func properlyNamed(cs []engine.Container) []engine.Container {
 }
 
 // runningWithin lists the running environments' workspaces for the prompt.
-func runningWithin(timeout time.Duration) shell.Lister {
+func runningWithin(o engine.Options, timeout time.Duration) shell.Lister {
 	return func(ctx context.Context) ([]shell.Workspace, error) {
-		cs, err := running(ctx, timeout)
+		cs, err := running(ctx, o, timeout)
 		var ws []shell.Workspace
 		for _, ct := range cs {
 			if path, ok := environment.WorkspacePath(ct); ok {
@@ -53,9 +53,10 @@ func runningWithin(timeout time.Duration) shell.Lister {
 
 // runningNames are the running environments' names for completion, or
 // nothing when the engine does not answer within timeout. It never reports
-// an error: anything it printed would become a candidate.
+// an error: anything it printed would become a candidate. The shell's own
+// environment says where the engine is.
 func runningNames(timeout time.Duration) []string {
-	cs, err := running(context.Background(), timeout)
+	cs, err := running(context.Background(), engine.Options{}, timeout)
 	if err != nil {
 		return nil
 	}

@@ -24,7 +24,7 @@ func TestPromptDeadline(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		ws, err := runningWithin(promptTimeout)(context.Background())
+		ws, err := runningWithin(engine.Options{}, promptTimeout)(context.Background())
 		done <- result{len(ws), err}
 	}()
 	select {

@@ -63,8 +63,9 @@ func runSSHConfig(ctx context.Context, c *call) error {
 		if self, err = c.proxyArgv(); err != nil {
 			return err
 		}
+		self = c.withContextFlag(self)
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func runSSHProxy(ctx context.Context, c *call) error {
 		return usageErrorf("want the name of one running environment")
 	}
 	name := fs.Arg(0)
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

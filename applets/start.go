@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"devenv/completions"
-	"devenv/internal/engine"
 	"devenv/internal/environment"
 	"devenv/internal/project"
 )
@@ -72,7 +71,7 @@ func runStart(ctx context.Context, c *call) error {
 		}
 		return err
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

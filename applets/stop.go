@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"devenv/completions"
-	"devenv/internal/engine"
 	"devenv/internal/environment"
 )
 
@@ -50,7 +49,7 @@ func runStop(ctx context.Context, c *call) error {
 	case f.name != "" && len(targets) > 1:
 		return usageErrorf("--name goes with one path at most")
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"devenv/internal/engine"
 	"devenv/internal/images"
 	"devenv/internal/settings"
 	"devenv/internal/toolpins"
@@ -61,8 +60,8 @@ func (c *call) hasVersion(ctx context.Context, t images.Tool, version string) er
 }
 
 // imageToolLabels reads ref's labels; a missing image or engine has none.
-func imageToolLabels(ctx context.Context, ref string) map[string]string {
-	eng, err := engine.Connect(ctx)
+func (c *call) imageToolLabels(ctx context.Context, ref string) map[string]string {
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return nil
 	}
@@ -90,7 +89,7 @@ func printTools(ctx context.Context, c *call, buildFS fs.FS, ref string) error {
 	defer cancel()
 	newest := make(chan map[string]toolversions.Result, 1)
 	go func() { newest <- c.toolSources().NewestAll(lookupCtx, tools) }()
-	labels := imageToolLabels(ctx, ref)
+	labels := c.imageToolLabels(ctx, ref)
 	rows := toolversions.Rows(tools, pins, labels, <-newest)
 
 	var table bytes.Buffer

@@ -73,7 +73,7 @@ func runUpdate(ctx context.Context, c *call) error {
 	}
 	ref := repo + ":latest"
 
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

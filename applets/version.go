@@ -6,8 +6,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
-
-	"devenv/internal/engine"
 )
 
 var versionApplet = applet{
@@ -39,7 +37,7 @@ func runVersion(ctx context.Context, c *call) error {
 	// The engine is extra: its absence is no failure here.
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		fmt.Fprintf(out, "engine none answered (%s)\n", oneLine(err.Error()))
 		return nil

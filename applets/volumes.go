@@ -60,7 +60,7 @@ func runVolumes(ctx context.Context, c *call) error {
 	case verb == "rm" && !f.all && flags.NArg() == 0:
 		return usageErrorf("volumes rm needs volume names or --all (see `devenv volumes`)")
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"devenv/completions"
-	"devenv/internal/engine"
 	"devenv/internal/environment"
 	"devenv/internal/project"
 	"devenv/internal/worktree"
@@ -184,7 +183,7 @@ func worktreeLs(ctx context.Context, c *call, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}
@@ -262,7 +261,7 @@ func worktreeRm(ctx context.Context, c *call, args []string) error {
 			return fmt.Errorf("worktree %s has uncommitted or untracked files: commit or stash them, or remove it anyway with --force", w.Path)
 		}
 	}
-	eng, err := engine.Connect(ctx)
+	eng, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}

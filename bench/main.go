@@ -178,7 +178,7 @@ func run(cfg config) error {
 	}
 	b.env = append(b.env, "HOME="+home, "DEVENV_IMAGE="+cfg.image, "DEVENV_NO_BUILD=1")
 
-	b.eng, err = engine.Connect(ctx)
+	b.eng, err = engine.Connect(ctx, engine.Options{})
 	if err != nil {
 		return err
 	}

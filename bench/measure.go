@@ -49,7 +49,7 @@ func (b *bench) attach(ctx context.Context) error {
 	var connect, roundTrip, execFloor sample
 	for i := 0; i < b.cfg.n; i++ {
 		start := time.Now()
-		eng, err := engine.Connect(ctx)
+		eng, err := engine.Connect(ctx, engine.Options{})
 		if err != nil {
 			return err
 		}

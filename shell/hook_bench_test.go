@@ -104,7 +104,7 @@ func hookFixture(b *testing.B) fixture {
 	fixtureOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		eng, err := engine.Connect(ctx)
+		eng, err := engine.Connect(ctx, engine.Options{})
 		if err != nil {
 			fixtureSkip = "needs a Docker engine: " + err.Error()
 			return

@@ -87,7 +87,7 @@ func (c *Client) Build(ctx context.Context, spec BuildSpec, onEvent func(BuildEv
 			onEvent(BuildEvent{ImageID: imageID})
 		}
 		if msg.Stream != "" {
-			onEvent(BuildEvent{Stream: msg.Stream})
+			onEvent(BuildEvent{Stream: dockerBuildLog(msg.Stream)})
 		}
 	}
 	if imageID == "" {

@@ -41,7 +41,8 @@ type Mount struct {
 type Container struct {
 	ID      string
 	Name    string
-	Image   string
+	Image   string // the reference, in the docker CLI's short form; an ID once that reference moved on (Docker)
+	ImageID string // the image the container runs; "" when the engine does not say
 	Labels  map[string]string
 	State   string // created, running, exited, removing, …
 	Created time.Time
@@ -112,7 +113,8 @@ func (c *Client) list(ctx context.Context, all bool) ([]Container, error) {
 	for _, s := range summaries {
 		ct := Container{
 			ID:      s.ID,
-			Image:   s.Image,
+			Image:   familiarImage(s.Image),
+			ImageID: s.ImageID,
 			Labels:  s.Labels,
 			State:   string(s.State),
 			Created: time.Unix(s.Created, 0),
@@ -164,7 +166,7 @@ func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error
 		Name: strings.TrimPrefix(r.Name, "/"),
 	}
 	if r.Config != nil {
-		ct.Image = r.Config.Image
+		ct.Image = familiarImage(r.Config.Image)
 		ct.Labels = r.Config.Labels
 		ct.User = r.Config.User
 	}
@@ -173,6 +175,7 @@ func (c *Client) Inspect(ctx context.Context, nameOrID string) (Container, error
 		ct.Started, _ = time.Parse(time.RFC3339Nano, r.State.StartedAt)
 	}
 	ct.Created, _ = time.Parse(time.RFC3339Nano, r.Created)
+	ct.ImageID = r.Image
 	if r.HostConfig != nil && r.HostConfig.Init != nil {
 		ct.Init = *r.HostConfig.Init
 	}
@@ -285,9 +288,13 @@ func (c *Client) Create(ctx context.Context, spec ContainerSpec) (string, error)
 		CapDrop: spec.CapDrop,
 		CapAdd:  spec.CapAdd,
 	}
+	// No pids limit is -1, said outright: Podman otherwise applies its own
+	// default (2048) where Docker applies none.
+	pids := int64(-1)
 	if spec.Limits.Pids != 0 {
-		hostConfig.Resources.PidsLimit = &spec.Limits.Pids
+		pids = spec.Limits.Pids
 	}
+	hostConfig.Resources.PidsLimit = &pids
 	if spec.NoNewPrivileges {
 		hostConfig.SecurityOpt = append(hostConfig.SecurityOpt, "no-new-privileges")
 	}

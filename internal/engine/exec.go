@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -81,8 +82,11 @@ func (c *Client) Exec(ctx context.Context, containerName string, spec ExecSpec, 
 	}
 	defer resp.Close()
 
+	out := stdio.Out
 	if spec.TTY && stdio.Size != nil {
-		go c.followResize(ctx, created.ID, stdio)
+		first := &firstWrite{w: stdio.Out, done: make(chan struct{})}
+		out = first
+		go c.followResize(ctx, created.ID, stdio, first.done)
 	}
 	if stdio.Signals != nil {
 		go c.forwardSignals(ctx, created.ID, stdio.Signals)
@@ -99,7 +103,7 @@ func (c *Client) Exec(ctx context.Context, containerName string, spec ExecSpec, 
 	go func() {
 		var err error
 		if spec.TTY {
-			_, err = io.Copy(stdio.Out, resp.Reader)
+			_, err = io.Copy(out, resp.Reader)
 		} else {
 			_, err = stdcopy.StdCopy(stdio.Out, stdio.Err, resp.Reader)
 		}
@@ -115,7 +119,7 @@ func (c *Client) Exec(ctx context.Context, containerName string, spec ExecSpec, 
 
 // followResize sets the size right after attach, with a few retries because
 // the process may not have started yet, then on every change.
-func (c *Client) followResize(ctx context.Context, execID string, stdio ExecIO) {
+func (c *Client) followResize(ctx context.Context, execID string, stdio ExecIO, firstOutput <-chan struct{}) {
 	resize := func() error {
 		s, ok := stdio.Size()
 		if !ok {
@@ -138,6 +142,15 @@ func (c *Client) followResize(ctx context.Context, execID string, stdio ExecIO) 
 			}
 		}
 	}()
+	// Podman ignores ConsoleSize and accepts a resize before the exec's
+	// terminal exists, which it then opens at 0x0: once the process has
+	// written something its terminal is there, so size it again.
+	select {
+	case <-firstOutput:
+		resize()
+	case <-ctx.Done():
+		return
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -213,4 +226,17 @@ func (c *Client) execExitCode(ctx context.Context, execID string) (int, error) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// firstWrite closes done when the first bytes pass through it.
+type firstWrite struct {
+	w    io.Writer
+	once sync.Once
+	done chan struct{}
+}
+
+func (f *firstWrite) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	f.once.Do(func() { close(f.done) })
+	return n, err
 }

@@ -65,7 +65,7 @@ func (c *Client) CreateVolume(ctx context.Context, name string, labels map[strin
 		all[k] = v
 	}
 	_, err := c.api.VolumeCreate(ctx, volume.CreateOptions{Name: name, Labels: all})
-	if err != nil {
+	if err != nil && !volumeExists(err.Error()) {
 		return fmt.Errorf("create volume %s: %w", name, c.wrap(err))
 	}
 	return nil

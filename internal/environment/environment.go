@@ -192,6 +192,9 @@ func Ensure(ctx context.Context, eng *engine.Client, dir string, opts Options) (
 		return Target{}, err
 	}
 	spec, err := containerSpec(dir, opts, set)
+	if err := checkSharesFiles(eng, dir, set.EngineSharesFiles); err != nil {
+		return Target{}, err
+	}
 	if err != nil {
 		return Target{}, err
 	}
@@ -454,7 +457,7 @@ func WorkspacePath(c engine.Container) (string, bool) {
 // wait long (the prompt hook, completion): past timeout it gives up with the
 // context's error. The engine client honours ctx, but the deadline is kept
 // here too, so nothing the engine does can stretch it.
-func RunningWithin(ctx context.Context, timeout time.Duration) ([]engine.Container, error) {
+func RunningWithin(ctx context.Context, o engine.Options, timeout time.Duration) ([]engine.Container, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	type result struct {
@@ -463,7 +466,7 @@ func RunningWithin(ctx context.Context, timeout time.Duration) ([]engine.Contain
 	}
 	answer := make(chan result, 1)
 	go func() {
-		eng, err := engine.Connect(ctx)
+		eng, err := engine.Connect(ctx, o)
 		if err != nil {
 			answer <- result{err: err}
 			return

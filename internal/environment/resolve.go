@@ -106,7 +106,7 @@ func (r Resolved) Session(ctx context.Context, eng *engine.Client, opts Options)
 			dst = project.WorkspaceRoot
 		}
 		t := Target{Container: r.Container, WorkDir: dst}
-		return t, CheckWorkspace(r.Container)
+		return t, checkWorkspace(eng, r.Container)
 	}
 	if opts.Name == "" {
 		opts.Name = r.Name
@@ -115,7 +115,7 @@ func (r Resolved) Session(ctx context.Context, eng *engine.Client, opts Options)
 	if err != nil {
 		return Target{}, err
 	}
-	return t, CheckWorkspace(t.Container)
+	return t, checkWorkspace(eng, t.Container)
 }
 
 // WorkspaceLabel records the project directory's device and inode when the
@@ -152,10 +152,11 @@ func Orphaned(c engine.Container) bool {
 	return want != "" && want != id
 }
 
-// CheckWorkspace refuses a session in an environment whose project
-// directory is gone, with the fix, instead of the runtime's message.
-func CheckWorkspace(c engine.Container) error {
-	if !Orphaned(c) {
+// checkWorkspace refuses a session in an environment whose project
+// directory is gone, with the fix, instead of the runtime's message. A
+// remote engine's directories are not this host's: nothing to check here.
+func checkWorkspace(eng *engine.Client, c engine.Container) error {
+	if eng.Endpoint().Remote() || !Orphaned(c) {
 		return nil
 	}
 	src, _, _ := workspaceOf(c)

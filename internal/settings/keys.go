@@ -352,7 +352,7 @@ var keys = []*key{
 	{
 		Name: "engine_shares_files", Trust: UserOnly,
 		Example: `engine_shares_files = true`,
-		Doc:     "a remote engine sees the same paths as this host, so bind mounts work; reserved",
+		Doc:     "the engine is remote (ssh://, TCP not to loopback) but sees this host's paths, so devenv may bind-mount a project there",
 		set:     setBool(func(s *Settings) *bool { return &s.EngineSharesFiles }),
 		get:     func(s *Settings) any { return s.EngineSharesFiles },
 	},

@@ -1,0 +1,75 @@
+package applets
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"devenv/completions"
+	"devenv/internal/doctor"
+)
+
+var doctorApplet = applet{
+	name:    "doctor",
+	summary: "check the engine, images, state directory and ssh client",
+	usage: `Usage: devenv doctor [--format table|json]
+
+Say which engine devenv uses and how it was chosen (the --context flag,
+DOCKER_HOST, DOCKER_CONTEXT, config.json's currentContext, the Podman
+fallback or the default socket), its version, API, OS, whether it is
+rootless or remote; whether devenv's images are built and current; the state
+directory and its permissions; the ssh client. Each finding names its fix.
+Exit status 1 when something blocks use.
+`,
+	flags: declare[doctorFlags],
+	run:   runDoctor,
+}
+
+type doctorFlags struct{ format string }
+
+func (f *doctorFlags) declare(s *flagSet) {
+	f.format = "table"
+	s.String(&f.format, "format", "F", "table (default) or json", completions.OneOf("table", "json"))
+}
+
+func runDoctor(ctx context.Context, c *call) error {
+	var f doctorFlags
+	fs := c.flags(&f)
+	format := &f.format
+	if err := c.parseFlags(fs, c.args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *format != "table" && *format != "json" {
+		return usageErrorf("unknown format %q: use table or json", *format)
+	}
+	r := doctor.Examine(ctx, doctor.Inputs{
+		Engine: c.engineOptions(), Getenv: c.env, BuildContext: c.buildFS, EngineSharesFiles: c.engineSharesFiles,
+	})
+	if *format == "json" {
+		enc := json.NewEncoder(c.stdio.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	} else {
+		w := tabwriter.NewWriter(c.stdio.Out, 0, 4, 2, ' ', 0)
+		for _, f := range r.Findings {
+			fmt.Fprintf(w, "%s\t%s\t%s\n", f.Check, strings.ToUpper(f.Status), f.Detail)
+			if f.Fix != "" {
+				fmt.Fprintf(w, "\t\tfix: %s\n", f.Fix)
+			}
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+	if r.Blocked() {
+		return exitStatus(1)
+	}
+	return nil
+}
