@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"devenv/internal/engine"
+	"devenv/internal/shellquote"
 	"devenv/internal/statedir"
 )
 
@@ -68,7 +69,7 @@ func sessionEnvFiles(vars map[string]string) (shell, pam string) {
 	var sh, pm strings.Builder
 	for _, k := range names {
 		v := vars[k]
-		fmt.Fprintf(&sh, "export %s='%s'\n", k, strings.ReplaceAll(v, "'", `'\''`))
+		fmt.Fprintf(&sh, "export %s=%s\n", k, shellquote.POSIX(v))
 		if !strings.ContainsAny(v, "\n#\\\"'") {
 			fmt.Fprintf(&pm, "%s=%s\n", k, v)
 		}
