@@ -8,9 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
-	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -442,14 +440,4 @@ func Close(stateDir, name string) {
 	if c.write(frameClose, nil) == nil {
 		c.read()
 	}
-}
-
-// Names lists the environments whose channel socket exists.
-func Names(stateDir string) []string {
-	matches, _ := filepath.Glob(filepath.Join(Dir(stateDir), "*.sock"))
-	var names []string
-	for _, m := range matches {
-		names = append(names, strings.TrimSuffix(filepath.Base(m), ".sock"))
-	}
-	return names
 }
