@@ -9,6 +9,8 @@ import (
 
 	"devenv/completions"
 	"devenv/internal/doctor"
+	"devenv/internal/images"
+	"devenv/internal/toolversions"
 )
 
 var doctorApplet = applet{
@@ -19,9 +21,11 @@ var doctorApplet = applet{
 Say which engine devenv uses and how it was chosen (the --context flag,
 DOCKER_HOST, DOCKER_CONTEXT, config.json's currentContext, the Podman
 fallback or the default socket), its version, API, OS, whether it is
-rootless or remote; whether devenv's images are built and current; the state
-directory and its permissions; the ssh client. Each finding names its fix.
-Exit status 1 when something blocks use.
+rootless or remote; whether devenv's images are built and current; which
+tools in the image are behind what their sources serve (looked up as
+devenv build --list-tools does, a few seconds at most); the state directory
+and its permissions; the ssh client. Each finding names its fix. Exit status
+1 when something blocks use.
 `,
 	flags: declare[doctorFlags],
 	run:   runDoctor,
@@ -50,6 +54,9 @@ func runDoctor(ctx context.Context, c *call) error {
 	r := doctor.Examine(ctx, doctor.Inputs{
 		Engine: c.engineOptions(), Getenv: c.env, BuildContext: c.buildFS, EngineSharesFiles: c.engineSharesFiles,
 	})
+	if r.Engine.Info != nil {
+		r.Findings = append(r.Findings, c.toolsFinding(ctx))
+	}
 	if *format == "json" {
 		enc := json.NewEncoder(c.stdio.Out)
 		enc.SetIndent("", "  ")
@@ -72,4 +79,41 @@ func runDoctor(ctx context.Context, c *call) error {
 		return exitStatus(1)
 	}
 	return nil
+}
+
+// toolsFinding says which tools of the image new environments start from
+// are behind their sources, from the image's labels and the same bounded
+// lookups as devenv build --list-tools.
+func (c *call) toolsFinding(ctx context.Context) doctor.Finding {
+	ref := c.env("DEVENV_IMAGE")
+	if ref == "" {
+		ref = images.DevenvRepo + ":latest"
+	}
+	check := "tools in " + ref
+	tools, err := images.Tools(c.buildFS)
+	if err != nil {
+		return doctor.Finding{Check: check, Status: doctor.Warn, Detail: oneLine(err.Error())}
+	}
+	pins, err := c.toolPins().Load()
+	if err != nil {
+		return doctor.Finding{Check: check, Status: doctor.Warn, Detail: oneLine(err.Error()), Fix: "fix the user settings file"}
+	}
+	lookupCtx, cancel := context.WithTimeout(ctx, lookupBudget)
+	defer cancel()
+	newest := make(chan map[string]toolversions.Result, 1)
+	go func() { newest <- c.toolSources().NewestAll(lookupCtx, tools) }()
+	rows := toolversions.Rows(tools, pins, c.imageToolLabels(ctx, ref), <-newest)
+	var behind []string
+	for _, r := range rows {
+		if r.State() == "behind" {
+			behind = append(behind, fmt.Sprintf("%s %s (newest %s)", r.Tool.Name, r.Installed(), r.Newest))
+		}
+	}
+	if len(behind) > 0 {
+		return doctor.Finding{Check: check, Status: doctor.Warn, Detail: "behind: " + strings.Join(behind, ", "), Fix: "devenv update (or devenv update TOOL...)"}
+	}
+	if problems := toolversions.Problems(rows); len(problems) > 0 {
+		return doctor.Finding{Check: check, Status: doctor.OK, Detail: "newest versions unknown: " + strings.Join(problems, "; ")}
+	}
+	return doctor.Finding{Check: check, Status: doctor.OK, Detail: "no tool is behind its source (devenv build --list-tools shows each)"}
 }
