@@ -105,8 +105,9 @@ func (c *call) toolsFinding(ctx context.Context) doctor.Finding {
 	rows := toolversions.Rows(tools, pins, c.imageToolLabels(ctx, ref), <-newest)
 	var behind []string
 	for _, r := range rows {
-		if r.State() == "behind" {
-			behind = append(behind, fmt.Sprintf("%s %s (newest %s)", r.Tool.Name, r.Installed(), r.Newest))
+		// Only the tools the image has (its labels say which).
+		if r.Image != "" && r.Behind() {
+			behind = append(behind, fmt.Sprintf("%s %s (newest %s)", r.Tool.Name, r.Image, r.Newest))
 		}
 	}
 	if len(behind) > 0 {
