@@ -16,7 +16,7 @@ import (
 // with one tool from each source kind (Debian, npm, the Go module proxy).
 const (
 	seatImage = "devenv-seat"
-	seatTools = "jq,claude-code,yq"
+	seatTools = "jq,claude-code,golang"
 )
 
 // TestUserSeat sits where the user sits: on the image `devenv build` makes,
@@ -51,10 +51,10 @@ func TestUserSeat(t *testing.T) {
 	// The first terminal: devenv PATH, then the tools as typed.
 	one := seat.terminal("one", bin, seat.project)
 	one.await(`\$$`, 60*time.Second)
-	one.typeLine("jq --version; yq --version; claude --version; echo tools=$?")
+	one.typeLine("jq --version; go version; claude --version; echo tools=$?")
 	one.await(`(?m)^tools=0$`, 60*time.Second)
 	screen := one.screen()
-	for _, want := range []string{`(?m)^jq-1\.`, `(?m)^yq \(https://github.com/mikefarah/yq/\) version v4\.`, `(?m)^\d+\.\d+\.\d+ \(Claude Code\)$`} {
+	for _, want := range []string{`(?m)^jq-1\.`, `(?m)^go version go1\.\d+`, `(?m)^\d+\.\d+\.\d+ \(Claude Code\)$`} {
 		if !regexp.MustCompile(want).MatchString(screen) {
 			t.Errorf("the login shell shows no %s:\n%s", want, screen)
 		}
@@ -93,7 +93,7 @@ func TestUserSeat(t *testing.T) {
 	}
 	three.await(`(?m)^\d+\.\d+\.\d+ \(Claude Code\)$`, 30*time.Second)
 	three.typeLine("exit")
-	if out, err := seat.devenv("ssh", seat.project, "--", "claude --version && yq --version && jq --version"); err != nil || !strings.Contains(string(out), "(Claude Code)") {
+	if out, err := seat.devenv("ssh", seat.project, "--", "claude --version && go version && jq --version"); err != nil || !strings.Contains(string(out), "(Claude Code)") {
 		t.Errorf("devenv ssh PATH -- claude --version: %v\n%s", err, out)
 	}
 
