@@ -197,6 +197,10 @@ func (d *docker) setup(env *testscript.Env) error {
 			return
 		}
 		for _, c := range running {
+			if strings.HasPrefix(c.Labels[environment.CloneLabel], work+"/") { // a clone of the scenario's repository
+				d.eng.Stop(ctx, c.ID, time.Second)
+				continue
+			}
 			for _, m := range c.Mounts {
 				if strings.HasPrefix(m.Source, work+"/") {
 					d.eng.Stop(ctx, c.ID, time.Second)

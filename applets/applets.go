@@ -70,6 +70,8 @@ var table = []applet{
 	listApplet,
 	stopApplet,
 	worktreeApplet,
+	cloneApplet,
+	fetchApplet,
 	buildApplet,
 	updateApplet,
 	newApplet,

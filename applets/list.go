@@ -102,7 +102,10 @@ func runList(ctx context.Context, c *call) error {
 	entries := make([]listEntry, 0, len(running))
 	staleness := environment.NewStaleness(eng)
 	for _, ct := range running {
-		path, _ := environment.WorkspacePath(ct)
+		path, ok := environment.WorkspacePath(ct)
+		if !ok {
+			path, _ = environment.ClonePath(ct)
+		}
 		image, status := ct.Image, ct.State
 		if ref := ct.Labels[environment.ImageLabel]; ref != "" {
 			stale, err := staleness.Stale(ctx, ct)

@@ -40,6 +40,8 @@ func arguments(src Sources, commands []string) map[string]func(pos int) complete
 		"egress":    first(targets(src)),
 		"update":    every(from(src.Tools)),
 		"new":       first(dirs()),
+		"clone":     first(dirs()),
+		"fetch":     first(from(src.Environments)),
 		"volumes":   first(predict.Set{"ls", "rm"}),
 		"agents": func(pos int) complete.Predictor {
 			switch pos {

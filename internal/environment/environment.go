@@ -236,8 +236,7 @@ func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, d
 			c, err := create(ctx, eng, spec, published, opts)
 			if err == nil {
 				fmt.Fprintf(opts.Notes, "SSH: %s\n", orNone(c.SSHAddress()))
-				t, _, err := targetFor(c, dir)
-				return t, err
+				return startedTarget(c, dir)
 			}
 			if pe := (*PortError)(nil); errors.As(err, &pe) {
 				pe.Source = portSource(opts)
@@ -252,8 +251,7 @@ func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, d
 		case !c.Devenv():
 			return Target{}, &ForeignContainerError{Name: c.Name}
 		case c.Running():
-			t, _, err := targetFor(c, dir)
-			return t, err
+			return startedTarget(c, dir)
 		case c.State == "paused":
 			return Target{}, fmt.Errorf("%s is paused: resume it with `docker unpause %s`, or remove it with `devenv stop %s`", c.Name, c.Name, c.Name)
 		case c.State != "removing":
@@ -274,6 +272,16 @@ func start(ctx context.Context, eng *engine.Client, spec engine.ContainerSpec, d
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// startedTarget is where sessions in c, just started for dir, begin: a
+// cloned environment's dir is its volume:NAME.
+func startedTarget(c engine.Container, dir string) (Target, error) {
+	if t, ok := cloneTarget(c); ok && dir == ClonePathPrefix+c.Name {
+		return t, nil
+	}
+	t, _, err := targetFor(c, dir)
+	return t, err
 }
 
 func orNone(s string) string {

@@ -25,6 +25,9 @@ type Resolved struct {
 	// Container is the container called Name, in any state, when Exists.
 	Container engine.Container
 	Exists    bool
+	// Cloned: no container is called Name, but a cloned environment's
+	// workspace volume is, which a session starts it from.
+	Cloned bool
 }
 
 // Resolve is the one rule for the TARGET of every applet that takes
@@ -52,7 +55,7 @@ func Resolve(ctx context.Context, eng *engine.Client, target, nameOverride strin
 	}
 	if LooksLikeName(target) && validName.MatchString(target) {
 		r := Resolved{Name: target}
-		if err := r.lookUp(ctx, eng); err != nil || r.Exists {
+		if err := r.lookUp(ctx, eng); err != nil || r.Exists || r.Cloned {
 			return r, err
 		}
 	}
@@ -72,7 +75,8 @@ func (r *Resolved) lookUp(ctx context.Context, eng *engine.Client) error {
 	c, err := eng.InspectName(ctx, r.Name)
 	switch {
 	case errors.Is(err, engine.ErrNotFound):
-		return nil
+		r.Cloned, err = hasWorkspaceVolume(ctx, eng, r.Name)
+		return err
 	case err != nil:
 		return err
 	case !c.Devenv():
@@ -98,6 +102,12 @@ func CheckName(name string) error {
 // directory's environment is started when none runs.
 func (r Resolved) Session(ctx context.Context, eng *engine.Client, opts Options) (Target, error) {
 	if r.Dir == "" {
+		if r.Cloned {
+			return restartClone(ctx, eng, r.Name, opts)
+		}
+		if t, ok := cloneTarget(r.Container); ok && r.Container.Running() {
+			return t, nil
+		}
 		if !r.Exists || !r.Container.Running() {
 			return Target{}, &NotRunningError{Target: r.Name}
 		}
