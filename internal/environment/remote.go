@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"devenv/internal/engine"
-	"devenv/internal/shellquote"
 )
 
 // RemoteEngineError: the engine runs on another machine, so it cannot
@@ -15,9 +14,10 @@ type RemoteEngineError struct {
 }
 
 func (e *RemoteEngineError) Error() string {
+	// When devenv clone lands, this is where it is pointed to.
 	return fmt.Sprintf("%s is a remote engine: it cannot mount %s from this machine, and nothing was created; "+
-		"use `devenv clone %s` for an environment on a clone in a volume there, or, if that engine sees this machine's paths, set engine_shares_files = true in your devenv config.toml",
-		e.Endpoint.Describe(), e.Dir, shellquote.POSIXWord(e.Dir))
+		"run devenv on the engine's machine, or, if that engine sees this machine's paths, set engine_shares_files = true in your devenv config.toml",
+		e.Endpoint.Describe(), e.Dir)
 }
 
 // checkSharesFiles refuses, before anything is created, to start a project
