@@ -201,6 +201,9 @@ func startClone(ctx context.Context, eng *engine.Client, name, origin string, op
 	if err := networkOptions("", &opts, set); err != nil {
 		return Target{}, nil, err
 	}
+	if eng.Endpoint().Remote() && !set.EngineSharesFiles {
+		return Target{}, nil, &RemoteCloneError{Endpoint: eng.Endpoint()}
+	}
 	// containerSpec describes a project directory's environment: give it an
 	// empty one called NAME, then swap its workspace for the volume.
 	scratch, err := os.MkdirTemp("", "devenv-clone-")
@@ -360,4 +363,14 @@ func HostRepository(path string) (string, error) {
 		return "", fmt.Errorf("%s is not a git repository: run devenv fetch in the repository the branches go to", dir)
 	}
 	return dir, nil
+}
+
+// RemoteCloneError: the workspace is a volume, but devenv's own files (SSH
+// keys, session variables, agent homes) are still bind-mounted from this
+// machine, which a remote engine cannot do; nothing was created.
+type RemoteCloneError struct{ Endpoint engine.Endpoint }
+
+func (e *RemoteCloneError) Error() string {
+	return fmt.Sprintf("%s is a remote engine: devenv clone does not run there yet, as it still mounts devenv's own files (SSH keys, session variables, agent homes) from this machine; nothing was created; "+
+		"if that engine sees this machine's paths, set engine_shares_files = true in your devenv config.toml", e.Endpoint.Describe())
 }
