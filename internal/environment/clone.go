@@ -123,15 +123,17 @@ func parseCloneSource(source string) (cloneSource, error) {
 // devenv-clone-<basename without .git>.
 func CloneName(source string) string {
 	base := strings.TrimSuffix(path.Base(strings.TrimRight(filepath.ToSlash(source), "/")), ".git")
-	if i := strings.LastIndexAny(base, ":"); i >= 0 {
+	if i := strings.LastIndex(base, ":"); i >= 0 { // host:repo
 		base = base[i+1:]
 	}
-	clean := regexp.MustCompile(`[^a-zA-Z0-9_.-]+`).ReplaceAllString(base, "-")
-	if clean == "" || clean == "." || clean == ".." {
+	clean := strings.Trim(notInName.ReplaceAllString(base, "-"), ".-")
+	if clean == "" {
 		clean = "repo"
 	}
-	return "devenv-clone-" + strings.Trim(clean, ".-")
+	return "devenv-clone-" + clean
 }
+
+var notInName = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)
 
 // Clone returns the running cloned environment opts.Name (required): the
 // one that runs, or one started from its workspace volume, or a new one
