@@ -64,7 +64,7 @@ func TestHostileNamesInTmux(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			s := &tmuxShell{t: t, bin: bin, shell: sh}
+			s := &tmuxShell{tmuxServer: tmuxServer{t: t}, bin: bin, shell: sh}
 			s.configure(root)
 			// No engine: the names here come from the disk; engine names
 			// are checked against Docker's rule before completion sees them.

@@ -52,11 +52,9 @@ func buildDevenv(t *testing.T) string {
 }
 
 type tmuxShell struct {
-	t            *testing.T
+	tmuxServer
 	bin, shell   string
-	socket       string
 	home         string
-	env          []string
 	alpha, beta  string // project directories
 	nameA, nameB string // their environments
 	marks        int
@@ -68,7 +66,7 @@ func newTmuxShell(t *testing.T, bin, shell string) *tmuxShell {
 	rand.Read(suffix)
 	parent := "tmux" + shell + hex.EncodeToString(suffix)
 	s := &tmuxShell{
-		t: t, bin: bin, shell: shell,
+		tmuxServer: tmuxServer{t: t}, bin: bin, shell: shell,
 		alpha: filepath.Join(root, parent, "alpha"),
 		beta:  filepath.Join(root, parent, "beta"),
 		nameA: "devenv-" + parent + "-alpha",
@@ -156,20 +154,7 @@ func (s *tmuxShell) devenv(args ...string) {
 	}
 }
 
-func (s *tmuxShell) tmux(args ...string) string {
-	s.t.Helper()
-	cmd := exec.Command("tmux", append([]string{"-S", s.socket, "-u"}, args...)...)
-	cmd.Env = s.env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func (s *tmuxShell) screen() string {
-	return s.tmux("capture-pane", "-p", "-J", "-S", "-2000", "-t", "t")
-}
+func (s *tmuxShell) screen() string { return s.capture("t") }
 
 // waitScreen waits until re matches what the terminal shows and returns
 // the match.
@@ -283,4 +268,28 @@ func (s *tmuxShell) exercise() {
 	}
 	s.typeLine(`echo "EXIT=[` + status + `]"`)
 	s.waitScreen(regexp.MustCompile(`(?m)^EXIT=\[1\]$`), 10*time.Second)
+}
+
+// tmuxServer is a tmux server of a test's own, on its own socket, and the
+// environment its commands get.
+type tmuxServer struct {
+	t      *testing.T
+	socket string
+	env    []string
+}
+
+func (s tmuxServer) tmux(args ...string) string {
+	s.t.Helper()
+	cmd := exec.Command("tmux", append([]string{"-S", s.socket, "-u"}, args...)...)
+	cmd.Env = s.env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// capture is what the window of session target shows, with its history.
+func (s tmuxServer) capture(target string) string {
+	return s.tmux("capture-pane", "-p", "-J", "-S", "-2000", "-t", target)
 }

@@ -115,9 +115,8 @@ func TestUserSeat(t *testing.T) {
 
 // seat is one user's machine: a HOME, a project, and the engine.
 type seat struct {
-	t                    *testing.T
-	bin, socket          string
-	env                  []string
+	tmuxServer
+	bin                  string
 	project, name, label string
 }
 
@@ -127,12 +126,11 @@ func newSeat(t *testing.T, bin string) *seat {
 	rand.Read(suffix)
 	parent := "seat" + hex.EncodeToString(suffix)
 	s := &seat{
-		t:       t,
-		bin:     bin,
-		socket:  filepath.Join(root, "tmux.sock"),
-		project: filepath.Join(root, parent, "api"),
-		name:    "devenv-" + parent + "-api",
-		label:   parent + "/api",
+		tmuxServer: tmuxServer{t: t, socket: filepath.Join(root, "tmux.sock")},
+		bin:        bin,
+		project:    filepath.Join(root, parent, "api"),
+		name:       "devenv-" + parent + "-api",
+		label:      parent + "/api",
 	}
 	home := filepath.Join(root, "home")
 	for _, d := range []string{s.project, home} {
@@ -181,20 +179,7 @@ type seatTerminal struct {
 	name string
 }
 
-func (s *seatTerminal) tmux(args ...string) string {
-	s.t.Helper()
-	cmd := exec.Command("tmux", append([]string{"-S", s.socket, "-u"}, args...)...)
-	cmd.Env = s.env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func (s *seatTerminal) screen() string {
-	return s.tmux("capture-pane", "-p", "-J", "-S", "-2000", "-t", s.name)
-}
+func (s *seatTerminal) screen() string { return s.capture(s.name) }
 
 func (s *seatTerminal) keys(keys ...string) {
 	s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...)
