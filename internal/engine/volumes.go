@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/filters"
@@ -38,6 +40,12 @@ func (c *Client) VolumeSizes(ctx context.Context) (map[string]int64, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	du, err := c.api.DiskUsage(ctx, types.DiskUsageOptions{Types: []types.DiskUsageObject{types.VolumeObject}})
+	// Podman's disk usage walks the containers too, and fails when one is
+	// removed meanwhile ("no such container"): measure again.
+	for try := 0; try < 3 && err != nil && errors.Is(c.wrap(err), ErrNotFound); try++ {
+		time.Sleep(100 * time.Millisecond)
+		du, err = c.api.DiskUsage(ctx, types.DiskUsageOptions{Types: []types.DiskUsageObject{types.VolumeObject}})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("measure volumes: %w", c.wrap(err))
 	}
