@@ -147,3 +147,14 @@ func dispatch(argv []string) (applet, string, []string) {
 	}
 	return startApplet, project.Program, argv
 }
+
+// pathArg is an applet's one optional PATH argument, "." when absent.
+func pathArg(fs *flagSet) (string, error) {
+	switch fs.NArg() {
+	case 0:
+		return ".", nil
+	case 1:
+		return fs.Arg(0), nil
+	}
+	return "", usageErrorf("too many arguments: %s", strings.Join(fs.Args(), " "))
+}

@@ -65,13 +65,9 @@ func runConfig(ctx context.Context, c *call) error {
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
-	path := "."
-	switch fs.NArg() {
-	case 0:
-	case 1:
-		path = fs.Arg(0)
-	default:
-		return usageErrorf("too many arguments: %s", strings.Join(fs.Args(), " "))
+	path, err := pathArg(fs)
+	if err != nil {
+		return err
 	}
 	if f.format != "text" && f.format != "json" {
 		return usageErrorf("unknown format %q: use text or json", f.format)

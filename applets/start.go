@@ -3,7 +3,6 @@ package applets
 import (
 	"context"
 	"os"
-	"strings"
 
 	"devenv/completions"
 	"devenv/internal/environment"
@@ -56,13 +55,9 @@ func runStart(ctx context.Context, c *call) error {
 	if err := c.parseFlags(fs, c.args); err != nil {
 		return err
 	}
-	path := "."
-	switch fs.NArg() {
-	case 0:
-	case 1:
-		path = fs.Arg(0)
-	default:
-		return usageErrorf("too many arguments: %s", strings.Join(fs.Args(), " "))
+	path, err := pathArg(fs)
+	if err != nil {
+		return err
 	}
 	dir, err := environment.Canonical(path)
 	if err != nil {
