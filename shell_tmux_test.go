@@ -91,8 +91,13 @@ func newTmuxShell(t *testing.T, bin, shell string) *tmuxShell {
 func (s *tmuxShell) configure(root string) {
 	s.socket = filepath.Join(root, "tmux.sock")
 	s.home = filepath.Join(root, "home")
-	if err := os.MkdirAll(s.home+"/.config/fish", 0o755); err != nil {
-		s.t.Fatal(err)
+	// fish's first start generates completions from man pages in the
+	// background, into its data directory, and would still be writing
+	// there when the test removes it: with the directory there, it does not.
+	for _, d := range []string{"/.config/fish", "/.local/share/fish/generated_completions"} {
+		if err := os.MkdirAll(s.home+d, 0o755); err != nil {
+			s.t.Fatal(err)
+		}
 	}
 	code := map[string]string{
 		"bash": "PS1='READY$ '\neval \"$(devenv init bash)\"\n",
